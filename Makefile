@@ -1,0 +1,25 @@
+# `make html` builds the site, `make test` runs the tests; both set up .venv/ first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SPHINXOPTS ?=
+
+.PHONY: html test clean
+
+html: $(STAMP)
+	$(BIN)/sphinx-build -c . -b html -nW --keep-going $(SPHINXOPTS) docs _build/html
+
+test: html
+	$(BIN)/python -m pytest
+
+# (Re)install when requirements.txt or pyproject.toml is newer than the last install.
+$(STAMP): requirements.txt pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: '$(PYTHON)' not found; install Python 3.11 or run: make PYTHON=/path/to/python3.11"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "error: rnn_notes needs Python >= 3.11, '$(PYTHON)' is $$($(PYTHON) -V 2>&1); run: make PYTHON=/path/to/python3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -r requirements.txt -e .
+	touch $@
+
+clean:
+	rm -rf _build

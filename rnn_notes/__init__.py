@@ -1,0 +1,35 @@
+"""Recompute ``torch.nn.RNN`` by hand: one step, a whole layer, and the tables the site shows."""
+
+from .display import (
+    ParameterRow,
+    format_vector,
+    latex_matrix,
+    markdown_table,
+    parameter_rows,
+    parameter_table,
+    trace_rows,
+)
+from .example import seed_rnn, seed_sequence
+from .layer import StepTrace, Weights, layer_weights, manual_rnn, trace_rnn
+from .step import input_term, recurrent_term, step_column, step_row
+
+__all__ = [
+    "ParameterRow",
+    "StepTrace",
+    "Weights",
+    "format_vector",
+    "input_term",
+    "latex_matrix",
+    "layer_weights",
+    "manual_rnn",
+    "markdown_table",
+    "parameter_rows",
+    "parameter_table",
+    "recurrent_term",
+    "seed_rnn",
+    "seed_sequence",
+    "step_column",
+    "step_row",
+    "trace_rnn",
+    "trace_rows",
+]

@@ -1,0 +1,144 @@
+"""A whole ``nn.RNN`` recomputed with plain tensor operations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import Tensor, nn
+
+from . import _checks
+from .step import ACTIVATIONS, input_term, recurrent_term
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The four parameters of one layer and direction, as PyTorch stores them."""
+
+    w_ih: Tensor
+    w_hh: Tensor
+    b_ih: Tensor | None
+    b_hh: Tensor | None
+
+
+def layer_weights(rnn: nn.RNN, layer: int = 0, reverse: bool = False) -> Weights:
+    """The parameters of ``layer`` (and the reverse direction if ``reverse``)."""
+    rnn = _checks.rnn_module(rnn)
+    if not 0 <= layer < rnn.num_layers:
+        raise ValueError(f"layer must be in 0..{rnn.num_layers - 1}, got {layer}")
+    if reverse and not rnn.bidirectional:
+        raise ValueError("reverse=True needs a bidirectional RNN, got bidirectional=False")
+    suffix = f"_l{layer}" + ("_reverse" if reverse else "")
+    return Weights(
+        getattr(rnn, "weight_ih" + suffix),
+        getattr(rnn, "weight_hh" + suffix),
+        getattr(rnn, "bias_ih" + suffix) if rnn.bias else None,
+        getattr(rnn, "bias_hh" + suffix) if rnn.bias else None,
+    )
+
+
+def _prepare(rnn: nn.RNN, x: object, h0: object) -> tuple[Tensor, Tensor, bool]:
+    """Check ``x`` and ``h0``; return them as ``(seq, batch, input)`` and ``(layers*dirs, batch, hidden)``."""
+    rnn = _checks.rnn_module(rnn)
+    x = _checks.floating("x", x)
+    dtype = rnn.weight_ih_l0.dtype
+    _checks.same_dtype("the layer's weights", dtype, x=x)
+    if x.dim() not in (2, 3):
+        raise ValueError(
+            f"x must be 2-D (seq, features) or 3-D (batched), got {x.dim()}-D shape {tuple(x.shape)}"
+        )
+    if x.shape[-1] != rnn.input_size:
+        raise ValueError(
+            f"x has {x.shape[-1]} features, but the layer expects input_size={rnn.input_size}"
+        )
+    batched = x.dim() == 3
+    if not batched:
+        x = x.unsqueeze(1)
+    elif rnn.batch_first:
+        x = x.transpose(0, 1)
+    states = rnn.num_layers * (2 if rnn.bidirectional else 1)
+    expected = (states, x.shape[1], rnn.hidden_size) if batched else (states, rnn.hidden_size)
+    if h0 is None:
+        return x, x.new_zeros(states, x.shape[1], rnn.hidden_size), batched
+    h0 = _checks.floating("h0", h0)
+    _checks.same_dtype("the layer's weights", dtype, h0=h0)
+    _checks.shape("h0", h0, expected, "num_layers * num_directions, batch, hidden_size"
+                  if batched else "num_layers * num_directions, hidden_size for unbatched x")
+    return x, h0 if batched else h0.unsqueeze(1), batched
+
+
+def _run_direction(
+    inputs: Tensor, h: Tensor, weights: Weights, act, reverse: bool
+) -> tuple[Tensor, Tensor]:
+    """One layer, one direction over ``(seq, batch, input)``; return the states and the last one."""
+    projected = input_term(inputs, weights.w_ih, weights.b_ih)  # one matmul for all steps
+    steps = range(inputs.shape[0] - 1, -1, -1) if reverse else range(inputs.shape[0])
+    states = [None] * inputs.shape[0]
+    for t in steps:
+        h = act(projected[t] + recurrent_term(h, weights.w_hh, weights.b_hh))
+        states[t] = h
+    return torch.stack(states), h
+
+
+def manual_rnn(rnn: nn.RNN, x: Tensor, h0: Tensor | None = None) -> tuple[Tensor, Tensor]:
+    """Same call, same ``(output, h_n)`` as ``rnn(x, h0)``, from matmul, add and tanh/relu."""
+    rnn = _checks.rnn_module(rnn)
+    if rnn.training and rnn.dropout > 0 and rnn.num_layers > 1:
+        raise ValueError(
+            f"dropout={rnn.dropout} in training mode draws random masks that cannot be "
+            "matched; call rnn.eval() or use dropout=0"
+        )
+    seq, h0, batched = _prepare(rnn, x, h0)
+    act = ACTIVATIONS[rnn.nonlinearity]
+    directions = (False, True) if rnn.bidirectional else (False,)
+    last_states = []
+    for layer in range(rnn.num_layers):
+        outputs = []
+        for d, reverse in enumerate(directions):
+            index = layer * len(directions) + d
+            weights = layer_weights(rnn, layer, reverse)
+            out, h_last = _run_direction(seq, h0[index], weights, act, reverse)
+            outputs.append(out)
+            last_states.append(h_last)
+        seq = torch.cat(outputs, dim=-1)
+    h_n = torch.stack(last_states)
+    if not batched:
+        return seq.squeeze(1), h_n.squeeze(1)
+    return (seq.transpose(0, 1) if rnn.batch_first else seq), h_n
+
+
+@dataclass(frozen=True)
+class StepTrace:
+    """What happens at step ``t`` of a one-layer RNN on one sequence; vectors are ``(hidden,)``."""
+
+    t: int
+    x: Tensor
+    input_term: Tensor
+    h_prev: Tensor
+    recurrent_term: Tensor
+    pre_activation: Tensor
+    h: Tensor
+
+
+def trace_rnn(rnn: nn.RNN, x: Tensor, h0: Tensor | None = None) -> list[StepTrace]:
+    """Every intermediate of a one-layer, one-direction RNN on a single sequence, step by step."""
+    rnn = _checks.rnn_module(rnn)
+    if rnn.num_layers != 1 or rnn.bidirectional:
+        raise ValueError(
+            "trace_rnn follows one layer in one direction, got "
+            f"num_layers={rnn.num_layers}, bidirectional={rnn.bidirectional}"
+        )
+    seq, h0, _ = _prepare(rnn, x, h0)
+    if seq.shape[1] != 1:
+        raise ValueError(f"trace_rnn follows a single sequence, got a batch of {seq.shape[1]}")
+    weights = layer_weights(rnn)
+    act = ACTIVATIONS[rnn.nonlinearity]
+    with torch.no_grad():
+        h = h0[0, 0]
+        trace = []
+        for t, x_t in enumerate(seq[:, 0]):
+            a = input_term(x_t, weights.w_ih, weights.b_ih)
+            r = recurrent_term(h, weights.w_hh, weights.b_hh)
+            trace.append(StepTrace(t, x_t, a, h, r, a + r, act(a + r)))
+            h = trace[-1].h
+    return trace

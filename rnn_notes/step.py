@@ -1,0 +1,83 @@
+"""One time step of an Elman RNN, written in the two conventions the site compares."""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+
+from . import _checks
+
+ACTIVATIONS = {"tanh": torch.tanh, "relu": torch.relu}
+
+
+def input_term(x: Tensor, w_ih: Tensor, b_ih: Tensor | None) -> Tensor:
+    """Rows ``(..., input)`` to ``x W_ih^T + b_ih`` of shape ``(..., hidden)``."""
+    out = x @ w_ih.T
+    return out if b_ih is None else out + b_ih
+
+
+def recurrent_term(h: Tensor, w_hh: Tensor, b_hh: Tensor | None) -> Tensor:
+    """Rows ``(..., hidden)`` to ``h W_hh^T + b_hh`` of shape ``(..., hidden)``."""
+    out = h @ w_hh.T
+    return out if b_hh is None else out + b_hh
+
+
+def _check_weights(w_ih, w_hh, b_ih, b_hh, dtype) -> tuple[int, int]:
+    """Check the four parameters as PyTorch stores them; return (hidden, input) sizes."""
+    w_ih = _checks.tensor("w_ih", w_ih)
+    if w_ih.dim() != 2:
+        raise ValueError(f"w_ih must be 2-D (hidden, input), got shape {tuple(w_ih.shape)}")
+    hidden, inputs = w_ih.shape
+    _checks.shape("w_hh", _checks.tensor("w_hh", w_hh), (hidden, hidden), "hidden, hidden")
+    for name, bias in (("b_ih", b_ih), ("b_hh", b_hh)):
+        if bias is not None:
+            _checks.shape(name, _checks.tensor(name, bias), (hidden,), "hidden,")
+    _checks.same_dtype("x_t", dtype, w_ih=w_ih, w_hh=w_hh, b_ih=b_ih, b_hh=b_hh)
+    return hidden, inputs
+
+
+def step_column(
+    x_t: Tensor,
+    h_prev: Tensor,
+    w_ih: Tensor,
+    w_hh: Tensor,
+    b_ih: Tensor | None,
+    b_hh: Tensor | None,
+    nonlinearity: str = "tanh",
+) -> Tensor:
+    """Columns: ``x_t (input, 1)``, ``h_prev (hidden, 1)`` to ``act(W_ih x_t + b_ih + W_hh h_prev + b_hh)`` ``(hidden, 1)``."""
+    act = ACTIVATIONS[_checks.nonlinearity(nonlinearity)]
+    x_t = _checks.floating("x_t", x_t)
+    h_prev = _checks.floating("h_prev", h_prev)
+    hidden, inputs = _check_weights(w_ih, w_hh, b_ih, b_hh, x_t.dtype)
+    _checks.shape("x_t", x_t, (inputs, 1), "a column: input_size, 1")
+    _checks.shape("h_prev", h_prev, (hidden, 1), "a column: hidden_size, 1")
+    _checks.same_dtype("x_t", x_t.dtype, h_prev=h_prev)
+    pre = w_ih @ x_t + w_hh @ h_prev
+    for bias in (b_ih, b_hh):
+        if bias is not None:
+            pre = pre + bias.unsqueeze(1)
+    return act(pre)
+
+
+def step_row(
+    x_t: Tensor,
+    h_prev: Tensor,
+    w_ih: Tensor,
+    w_hh: Tensor,
+    b_ih: Tensor | None,
+    b_hh: Tensor | None,
+    nonlinearity: str = "tanh",
+) -> Tensor:
+    """Rows: ``x_t (batch, input)``, ``h_prev (batch, hidden)`` to ``act(x_t W_ih^T + b_ih + h_prev W_hh^T + b_hh)`` ``(batch, hidden)``."""
+    act = ACTIVATIONS[_checks.nonlinearity(nonlinearity)]
+    x_t = _checks.floating("x_t", x_t)
+    h_prev = _checks.floating("h_prev", h_prev)
+    hidden, inputs = _check_weights(w_ih, w_hh, b_ih, b_hh, x_t.dtype)
+    if x_t.dim() != 2 or x_t.shape[1] != inputs:
+        raise ValueError(
+            f"x_t must be rows of shape (batch, {inputs}), got {tuple(x_t.shape)}"
+        )
+    _checks.shape("h_prev", h_prev, (x_t.shape[0], hidden), "batch, hidden_size")
+    _checks.same_dtype("x_t", x_t.dtype, h_prev=h_prev)
+    return act(input_term(x_t, w_ih, b_ih) + recurrent_term(h_prev, w_hh, b_hh))
