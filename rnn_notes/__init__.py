@@ -12,6 +12,7 @@ from .display import (
 from .example import seed_rnn, seed_sequence
 from .layer import StepTrace, Weights, layer_weights, manual_rnn, trace_rnn
 from .step import input_term, recurrent_term, step_column, step_row
+from .streaming import rnn_cell_from, run_in_chunks
 
 __all__ = [
     "ParameterRow",
@@ -26,6 +27,8 @@ __all__ = [
     "parameter_rows",
     "parameter_table",
     "recurrent_term",
+    "rnn_cell_from",
+    "run_in_chunks",
     "seed_rnn",
     "seed_sequence",
     "step_column",
