@@ -7,8 +7,9 @@ SPHINXOPTS ?=
 
 .PHONY: html test clean
 
+# -T prints the full traceback, so a failed check is named in the output (page, cell, assertion).
 html: $(STAMP)
-	$(BIN)/sphinx-build -c . -b html -nW --keep-going $(SPHINXOPTS) docs _build/html
+	$(BIN)/sphinx-build -c . -b html -nW --keep-going -T $(SPHINXOPTS) docs _build/html
 
 test: html
 	$(BIN)/python -m pytest

@@ -9,6 +9,7 @@ from .display import (
     parameter_table,
     trace_rows,
 )
+from .equations import latex_product
 from .example import seed_rnn, seed_sequence
 from .layer import StepTrace, Weights, layer_weights, manual_rnn, trace_rnn
 from .step import input_term, recurrent_term, step_column, step_row
@@ -21,6 +22,7 @@ __all__ = [
     "format_vector",
     "input_term",
     "latex_matrix",
+    "latex_product",
     "layer_weights",
     "manual_rnn",
     "markdown_table",

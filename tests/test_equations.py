@@ -1,0 +1,67 @@
+"""latex_product: the numbers, the shapes under them, and clear errors for shapes that do not multiply."""
+
+import pytest
+import torch
+
+from rnn_notes import latex_product
+
+
+def test_matrix_times_column_plus_bias_shows_numbers_and_shapes_in_order():
+    w = torch.tensor([[1.5, -2.0, 0.25], [0.0, 1.0, -0.125]])
+    x = torch.tensor([[2.0], [1.0], [4.0]])
+    b = torch.tensor([[0.5], [-1.0]])
+    text = latex_product([w, x], bias=b, result=w @ x + b, decimals=3)
+    # Every value of w, x and b, with three decimals, in reading order.
+    for number in ("1.500", "-2.000", "0.250", "-0.125", "4.000", "0.500", "-1.000"):
+        assert number in text
+    # w @ x + b = [[2.5], [-0.5]] by hand.
+    assert r"2.500 \\ -0.500" in text
+    shapes = [r"_{2\times 3}", r"_{3\times 1}", r"_{2\times 1}", r"_{2\times 1}"]
+    position = 0
+    for shape in shapes:  # each shape under its matrix, left to right
+        position = text.index(shape, position) + 1
+    assert text.count(r"\underbrace") == 4
+    assert text.index(" + ") < text.index(" = ")
+    assert text.count("{") == text.count("}")
+
+
+def test_row_times_matrix_without_bias_or_result():
+    text = latex_product([torch.ones(1, 2), torch.ones(2, 3)])
+    assert r"_{1\times 2}" in text and r"_{2\times 3}" in text
+    assert "+" not in text and "=" not in text
+
+
+def test_names_go_above_the_shapes():
+    w, x = torch.ones(2, 5), torch.ones(5, 1)
+    text = latex_product([w, x], result=w @ x, names=["W_{ih}", "x_0", "r"])
+    assert r"\substack{W_{ih} \\ 2\times 5}" in text
+    assert r"\substack{x_0 \\ 5\times 1}" in text
+    assert r"\substack{r \\ 2\times 1}" in text
+
+
+def test_inner_sizes_must_match():
+    with pytest.raises(ValueError, match=r"factors\[1\] must have 5 rows.*got shape \(4, 1\)"):
+        latex_product([torch.ones(2, 5), torch.ones(4, 1)])
+
+
+def test_bias_and_result_must_have_the_product_shape():
+    w, x = torch.ones(2, 5), torch.ones(5, 1)
+    with pytest.raises(ValueError, match=r"bias must be 2-D.*got shape \(2,\)"):
+        latex_product([w, x], bias=torch.ones(2))
+    with pytest.raises(ValueError, match=r"bias must have shape \(2, 1\).*got \(1, 2\)"):
+        latex_product([w, x], bias=torch.ones(1, 2))
+    with pytest.raises(ValueError, match=r"result must have shape \(2, 1\).*got \(2, 2\)"):
+        latex_product([w, x], result=torch.ones(2, 2))
+
+
+def test_bad_factors_and_names_are_refused():
+    with pytest.raises(ValueError, match=r"factors\[0\] must be 2-D.*got shape \(5,\)"):
+        latex_product([torch.ones(5)])
+    with pytest.raises(TypeError, match="non-empty list"):
+        latex_product([])
+    with pytest.raises(TypeError, match="non-empty list"):
+        latex_product(torch.ones(2, 2))
+    with pytest.raises(TypeError, match="must be a torch.Tensor, got list"):
+        latex_product([[1.0, 2.0]])
+    with pytest.raises(ValueError, match=r"one name per matrix shown \(2\)"):
+        latex_product([torch.ones(1, 2), torch.ones(2, 1)], names=["a"])
