@@ -1,17 +1,24 @@
-# `make html` builds the site, `make test` runs the tests; both set up .venv/ first.
+# `make html` builds the site, `make test` runs the tests, `make serve` rebuilds on each save
+# (http://127.0.0.1:8000), `make dist` builds the rnn_notes wheel; all set up .venv/ first.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SPHINXOPTS ?=
 
-.PHONY: html test clean
+.PHONY: html test serve dist clean
 
 html: $(STAMP)
 	$(BIN)/sphinx-build -c . -b html -nW --keep-going $(SPHINXOPTS) docs _build/html
 
 test: html
 	$(BIN)/python -m pytest
+
+serve: $(STAMP)
+	$(BIN)/sphinx-autobuild -c . -n --keep-going $(SPHINXOPTS) --watch tests/published_links.txt docs _build/html
+
+dist: $(STAMP)
+	$(BIN)/python -m build --wheel --outdir dist .
 
 # (Re)install when requirements.txt or pyproject.toml is newer than the last install.
 $(STAMP): requirements.txt pyproject.toml
@@ -22,4 +29,4 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $@
 
 clean:
-	rm -rf _build
+	rm -rf _build dist
