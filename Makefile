@@ -1,11 +1,12 @@
-# `make html` builds the site, `make test` runs the tests; both set up .venv/ first.
+# `make html` builds the site, `make test` runs the tests, `make serve` rebuilds on each save
+# (http://127.0.0.1:8000), `make dist` builds the rnn_notes wheel; all set up .venv/ first.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SPHINXOPTS ?=
 
-.PHONY: html test clean
+.PHONY: html test serve dist clean
 
 # -T prints the full traceback, so a failed check is named in the output (page, cell, assertion).
 html: $(STAMP)
@@ -13,6 +14,12 @@ html: $(STAMP)
 
 test: html
 	$(BIN)/python -m pytest
+
+serve: $(STAMP)
+	$(BIN)/sphinx-autobuild -c . -n --keep-going $(SPHINXOPTS) --watch tests/published_links.txt docs _build/html
+
+dist: $(STAMP)
+	$(BIN)/python -m build --wheel --outdir dist .
 
 # (Re)install when requirements.txt or pyproject.toml is newer than the last install.
 $(STAMP): requirements.txt pyproject.toml
@@ -23,4 +30,4 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $@
 
 clean:
-	rm -rf _build
+	rm -rf _build dist

@@ -1,5 +1,11 @@
 """Sphinx configuration for the rnn_notes site; sources live in docs/ (`sphinx-build -c . docs ...`)."""
 
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))  # the site's own extension, course.py
+
 # -- Project ---------------------------------------------------------------
 project = "rnn_notes"
 author = "rnn_notes contributors"
@@ -11,6 +17,9 @@ extensions = [
     "myst_nb",  # MyST Markdown pages executed as notebooks
     "sphinx.ext.autodoc",  # the API page comes from the package's docstrings
     "sphinx.ext.napoleon",  # readable docstring sections
+    "sphinx_reredirects",  # moved pages leave a redirect page behind
+    "sphinxext.opengraph",  # title and description for link previews
+    "course",  # chapter downloads and the published-links directive (_ext/course.py)
 ]
 myst_enable_extensions = [
     "dollarmath",  # $...$ and $$...$$ in prose
@@ -34,3 +43,17 @@ nitpick_ignore_regex = [("py:class", r"torch(\..*)?")]
 html_theme = "furo"
 html_title = "rnn_notes: nn.RNN a mano"
 nb_render_markdown_format = "myst"  # Markdown outputs (tables) may hold $math$
+
+# -- Site URL and link previews --------------------------------------------
+# The public address, e.g. RNN_NOTES_SITE_URL=https://example.org/rnn_notes/ make html.
+# Unset (the default), the pages carry no absolute URL, so a local build links nowhere.
+_site_url = os.environ.get("RNN_NOTES_SITE_URL", "").rstrip("/")
+html_baseurl = _site_url and _site_url + "/"  # <link rel="canonical">, only when the URL is known
+ogp_site_url = html_baseurl  # og:url is absolute only when the URL is known
+ogp_social_cards = {"enable": False}  # image cards need matplotlib; builds stay alike everywhere
+
+# -- Stable links ----------------------------------------------------------
+# Published links (tests/published_links.txt) must keep working. When a page is moved or
+# renamed, map its old name to the new page here; a redirect page is written at the old
+# address and the browser keeps the #anchor. Example: {"parametros": "parametros-y-formas.html"}
+redirects = {}

@@ -1,0 +1,135 @@
+"""The published-links contract: each listed link reaches a labelled section, each section is listed.
+
+Run `python tests/site_contract.py` after `make html` to see what differs and the lines to add.
+"""
+
+import functools
+import re
+import sys
+import zlib
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE = ROOT / "_build" / "html"
+CONTRACT = ROOT / "tests" / "published_links.txt"
+KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+INVENTORY_LINE = re.compile(r"(.+?)\s+(\S+)\s+(-?\d+)\s+(\S*)\s+(.*)")
+MAX_REDIRECTS = 5
+
+sys.path.insert(0, str(ROOT / "_ext"))
+from course import read_contract  # noqa: E402  (the parser the site itself uses)
+
+
+def read_inventory(site: Path) -> dict[str, dict[str, str]]:
+    """Return objects.inv as {"std:doc": {name: uri}, "std:label": {...}, ...}."""
+    with open(site / "objects.inv", "rb") as f:
+        for _ in range(4):  # the four header lines
+            f.readline()
+        body = zlib.decompress(f.read()).decode("utf-8")
+    entries: dict[str, dict[str, str]] = {}
+    for line in body.splitlines():
+        match = INVENTORY_LINE.fullmatch(line)
+        if match:
+            name, kind, _, uri, _ = match.groups()
+            entries.setdefault(kind, {})[name] = uri.replace("$", name) if uri.endswith("$") else uri
+    return entries
+
+
+def parse(page: Path) -> BeautifulSoup | None:
+    """Parse one HTML file of the site, or return None when it does not exist."""
+    if not page.is_file():
+        return None
+    stat = page.stat()
+    return _parse(page, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _parse(page: Path, mtime_ns: int, size: int) -> BeautifulSoup:
+    """Parse a page once per version of the file (the checks read each page many times)."""
+    return BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+
+
+def redirect_target(soup: BeautifulSoup) -> str | None:
+    """Return the URL a redirect page (meta refresh) sends the browser to, if it is one."""
+    meta = soup.find("meta", attrs={"http-equiv": "refresh"})
+    if meta is None:
+        return None
+    match = re.search(r"url=(\S+)", meta.get("content", ""), flags=re.IGNORECASE)
+    return match[1] if match else None
+
+
+def resolve(site: Path, link: str) -> tuple[str | None, str]:
+    """Follow a `page.html#anchor` link through redirect pages; return (final link or None, why)."""
+    page, _, anchor = link.partition("#")
+    for _ in range(MAX_REDIRECTS + 1):
+        soup = parse(site / page)
+        if soup is None:
+            return None, f"page {page} does not exist"
+        target = redirect_target(soup)
+        if target is None:
+            if soup.find(id=anchor) is None:
+                return None, f"{page} has no element with id {anchor!r}"
+            return f"{page}#{anchor}", ""
+        if "://" in target or target.startswith("/"):
+            return None, f"{page} redirects off the site, to {target}"
+        page = (Path(page).parent / target.partition("#")[0]).as_posix()
+    return None, f"more than {MAX_REDIRECTS} redirects"
+
+
+def sections(site: Path) -> list[str]:
+    """Return `page.html#id` for every <section> of every page built from a document."""
+    found = []
+    for uri in read_inventory(site).get("std:doc", {}).values():
+        soup = parse(site / uri)
+        found += [f"{uri}#{s['id']}" for s in soup.find_all("section", id=True)] if soup else []
+    return found
+
+
+def missing_headerlinks(site: Path) -> list[str]:
+    """Return the sections whose heading offers no link to the section itself."""
+    bad = []
+    for link in sections(site):
+        page, _, anchor = link.partition("#")
+        section = parse(site / page).find("section", id=anchor)
+        heading = section.find(re.compile(r"h[1-6]"), recursive=False)
+        if heading is None or heading.find("a", class_="headerlink", href=f"#{anchor}") is None:
+            bad.append(link)
+    return bad
+
+
+def check_site(site: Path, links: list[str]) -> list[str]:
+    """Return every way the built site breaks the contract (an empty list when it holds)."""
+    problems = []
+    labels = read_inventory(site).get("std:label", {})
+    for link in links:
+        anchor = link.partition("#")[2]
+        if not KEBAB.fullmatch(anchor):
+            problems.append(f"{link}: the anchor is not ASCII kebab-case")
+            continue
+        final, why = resolve(site, link)
+        if final is None:
+            problems.append(f"{link}: does not resolve ({why})")
+        elif labels.get(anchor) != final:
+            problems.append(f"{link}: no hand-written label `({anchor})=` leads to {final}")
+    listed = set(links)
+    problems += [f"{link}: section not in the contract" for link in sections(site) if link not in listed]
+    problems += [f"{link}: heading without a headerlink" for link in missing_headerlinks(site)]
+    return problems
+
+
+def main() -> int:
+    """Print how the built site differs from the contract, and the lines it lacks."""
+    links = read_contract(CONTRACT)
+    problems = check_site(SITE, links)
+    print("\n".join(problems) or "The site keeps every published link.")
+    missing = [link for link in sections(SITE) if link not in set(links)]
+    if missing:
+        print(f"\nLines to add to {CONTRACT.relative_to(ROOT)} (after checking the labels):")
+        print("\n".join(missing))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
