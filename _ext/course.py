@@ -6,6 +6,7 @@
 - The ``published-links`` directive lists the links of ``tests/published_links.txt``.
 """
 
+import ast
 import json
 import re
 import shutil
@@ -21,6 +22,7 @@ LABEL_LINE = re.compile(r"^\(([^()\s]+)\)=[ \t]*$", re.MULTILINE)
 REF_ROLE = re.compile(r"\{(?:ref|doc)\}`([^`]*)`")
 EXPLICIT_TITLE = re.compile(r"^(.*?)\s*<([^<>]+)>$")
 LABEL_LINK = re.compile(r"\[([^\]]+)\]\(#?([A-Za-z0-9_-]+)\)")
+GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`([^`:]+)(?::([^`]*))?`")
 
 
 def read_contract(path: Path) -> list[str]:
@@ -34,7 +36,23 @@ def is_chapter(env: BuildEnvironment, docname: str) -> bool:
     return "kernelspec" in env.metadata.get(docname, {})
 
 
-def plain_markdown(text: str, titles: dict[str, str], local: set[str]) -> str:
+def glued_values(path: Path) -> dict[str, str]:
+    """The text/plain of every value a page glued, from the ``<page>.glue.json`` myst-nb writes."""
+    if not path.is_file():
+        return {}
+    records = json.loads(path.read_text(encoding="utf-8"))
+    return {name: record["data"]["text/plain"] for name, record in records.items()}
+
+
+def glued_text(values: dict[str, str], name: str, spec: str | None) -> str:
+    """A glued value as the site shows it, formatted with ``spec`` as {glue:text} does."""
+    text = values[name]
+    return format(ast.literal_eval(text), spec) if spec else text
+
+
+def plain_markdown(
+    text: str, titles: dict[str, str], local: set[str], glued: dict[str, str] | None = None
+) -> str:
     """Rewrite the MyST-only markup of a Markdown cell into Markdown that Jupyter renders."""
 
     def ref(match: re.Match) -> str:
@@ -47,19 +65,29 @@ def plain_markdown(text: str, titles: dict[str, str], local: set[str]) -> str:
             return f"[{text}](#{target})"  # the anchor exists in this notebook too
         return text if target in titles else match[0]
 
+    text = GLUE_ROLE.sub(lambda m: glued_text(glued or {}, m[1], m[2]), text)
     text = LABEL_LINE.sub(r'<a id="\1"></a>', text)
     text = REF_ROLE.sub(ref, text)
     return LABEL_LINK.sub(link, text)
 
 
-def student_notebook(notebook: dict, titles: dict[str, str], local: set[str]) -> dict:
-    """Return a copy of an executed notebook whose Markdown cells read well in Jupyter."""
+def student_notebook(
+    notebook: dict, titles: dict[str, str], local: set[str], glued: dict[str, str]
+) -> dict:
+    """Return a copy of an executed notebook that reads well and runs in plain Jupyter.
+
+    Cells tagged ``remove-cell`` (hidden on the site too, e.g. myst-nb's ``glue``) are left
+    out, and the values they glued are written into the prose as the site shows them.
+    """
     notebook = json.loads(json.dumps(notebook))
     notebook["metadata"].pop("source_map", None)  # myst-nb's bookkeeping, not for readers
+    notebook["cells"] = [
+        c for c in notebook["cells"] if "remove-cell" not in c.get("metadata", {}).get("tags", [])
+    ]
     for cell in notebook["cells"]:
         if cell["cell_type"] == "markdown":
             source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            cell["source"] = plain_markdown(source, titles, local)
+            cell["source"] = plain_markdown(source, titles, local, glued)
     return notebook
 
 
@@ -97,7 +125,9 @@ def write_downloads(app: Sphinx, exception: Exception | None) -> None:
         notebook = json.loads((executed / f"{docname}.ipynb").read_text(encoding="utf-8"))
         target = Path(app.outdir, docname)
         target.parent.mkdir(parents=True, exist_ok=True)
-        readable = json.dumps(student_notebook(notebook, titles, local), indent=1, ensure_ascii=False)
+        glued = glued_values(executed / f"{docname}.glue.json")
+        readable = student_notebook(notebook, titles, local, glued)
+        readable = json.dumps(readable, indent=1, ensure_ascii=False)
         target.with_suffix(".ipynb").write_text(readable + "\n", encoding="utf-8")
         shutil.copyfile(env.doc2path(docname), target.with_suffix(".md"))
 

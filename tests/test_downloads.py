@@ -110,3 +110,8 @@ def test_cross_references_become_their_text():
 def test_ordinary_markdown_is_left_alone():
     text = "Una [web](https://example.org) y $h_t = \\tanh(x_t)$ con `código`."
     assert plain_markdown(text, {"web": "Web"}, set()) == text
+
+
+def test_glued_values_are_written_into_the_prose():
+    glued = {"diff": "0.000123"}
+    assert plain_markdown("Es {glue:text}`diff:.1e` y {glue}`diff`.", {}, set(), glued) == "Es 1.2e-04 y 0.000123."
