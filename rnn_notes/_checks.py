@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import torch
 from torch import Tensor, nn
 
 
@@ -29,12 +30,22 @@ def shape(name: str, value: Tensor, expected: tuple[int, ...], hint: str = "") -
         )
 
 
-def same_dtype(reference: str, dtype, **tensors: Tensor | None) -> None:
+def column(name: str, value: Tensor, size: int, what: str) -> None:
+    """Raise ``ValueError`` unless ``value`` is a ``(size, 1)`` column; a row gets its own message."""
+    if value.dim() == 2 and value.shape == (1, size) and size != 1:
+        raise ValueError(
+            f"{name} must be a column of shape ({size}, 1), got a row of shape (1, {size}); "
+            f"use {name}.T"
+        )
+    shape(name, value, (size, 1), f"a column: {what}, 1")
+
+
+def same_dtype(reference: str, dtype: torch.dtype, **tensors: Tensor | None) -> None:
     """Raise ``TypeError`` if any tensor's dtype differs from ``dtype``."""
     for name, value in tensors.items():
         if value is not None and value.dtype != dtype:
             raise TypeError(
-                f"{name} has dtype {value.dtype}, but {reference} has dtype {dtype}"
+                f"{name} has dtype {value.dtype}, expected {dtype} like {reference}"
             )
 
 
@@ -50,3 +61,12 @@ def nonlinearity(value: object) -> str:
     if value not in ("tanh", "relu"):
         raise ValueError(f"nonlinearity must be 'tanh' or 'relu', got {value!r}")
     return value  # type: ignore[return-value]
+
+
+def decimals(value: object) -> int:
+    """Return ``value`` if it is a non-negative int."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"decimals must be an int, got {type(value).__name__}")
+    if value < 0:
+        raise ValueError(f"decimals must be >= 0, got {value}")
+    return value

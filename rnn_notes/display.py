@@ -66,10 +66,9 @@ def _number(value: float, decimals: int) -> str:
 def latex_matrix(tensor: Tensor, decimals: int = 4, vector: str = "column") -> str:
     """A ``bmatrix`` of a 1-D or 2-D tensor; a 1-D tensor is a ``vector="column"`` or ``"row"``."""
     tensor = _checks.tensor("tensor", tensor)
+    decimals = _checks.decimals(decimals)
     if vector not in ("column", "row"):
         raise ValueError(f"vector must be 'column' or 'row', got {vector!r}")
-    if not isinstance(decimals, int) or decimals < 0:
-        raise ValueError(f"decimals must be a non-negative int, got {decimals!r}")
     if tensor.dim() == 1:
         tensor = tensor.unsqueeze(1) if vector == "column" else tensor.unsqueeze(0)
     elif tensor.dim() != 2:
@@ -82,6 +81,7 @@ def latex_matrix(tensor: Tensor, decimals: int = 4, vector: str = "column") -> s
 def format_vector(tensor: Tensor, decimals: int = 4) -> str:
     """A 1-D tensor as plain text, e.g. ``[-0.3520, 0.5253]``."""
     tensor = _checks.tensor("tensor", tensor)
+    decimals = _checks.decimals(decimals)
     if tensor.dim() != 1:
         raise ValueError(f"format_vector takes a 1-D tensor, got shape {tuple(tensor.shape)}")
     return "[" + ", ".join(_number(v, decimals) for v in tensor.tolist()) + "]"
@@ -91,9 +91,18 @@ def trace_rows(
     trace: list[StepTrace], layer_output: Tensor | None = None, decimals: int = 4
 ) -> list[dict[str, str]]:
     """One row of text per step; with ``layer_output (seq, hidden)`` also the layer's row and the difference."""
+    if not isinstance(trace, list):
+        raise TypeError(f"trace must be the list trace_rnn returns, got {type(trace).__name__}")
+    if not trace:
+        raise ValueError("trace must hold at least one step, got an empty list")
+    for step in trace:
+        if not isinstance(step, StepTrace):
+            raise TypeError(f"trace must hold StepTrace items, got {type(step).__name__}")
+    decimals = _checks.decimals(decimals)
     if layer_output is not None:
-        _checks.shape("layer_output", _checks.tensor("layer_output", layer_output),
-                      (len(trace), trace[0].h.shape[0]) if trace else (0,), "seq, hidden_size")
+        layer_output = _checks.tensor("layer_output", layer_output)
+        _checks.shape("layer_output", layer_output, (len(trace), trace[0].h.shape[0]), "seq, hidden_size")
+        _checks.same_dtype("the trace", trace[0].h.dtype, layer_output=layer_output)
     rows = []
     for step in trace:
         row = {
@@ -115,8 +124,13 @@ def trace_rows(
 
 def markdown_table(rows: list[dict[str, str]]) -> str:
     """A Markdown table from rows of text with the same keys; the keys are the header."""
+    if not isinstance(rows, list):
+        raise TypeError(f"rows must be a list of dicts, got {type(rows).__name__}")
     if not rows:
-        raise ValueError("markdown_table needs at least one row, got none")
+        raise ValueError("markdown_table needs at least one row, got an empty list")
+    for row in rows:
+        if not isinstance(row, dict) or not all(isinstance(v, str) for v in row.values()):
+            raise TypeError(f"every row must be a dict of str to str, got {row!r}")
     header = list(rows[0])
     lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
     for row in rows:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
 from torch import Tensor, nn
 
 from . import _checks
-from .step import ACTIVATIONS, input_term, recurrent_term
+from .step import ACTIVATIONS, _affine
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,8 @@ class Weights:
 def layer_weights(rnn: nn.RNN, layer: int = 0, reverse: bool = False) -> Weights:
     """The parameters of ``layer`` (and the reverse direction if ``reverse``)."""
     rnn = _checks.rnn_module(rnn)
+    if not isinstance(layer, int) or isinstance(layer, bool):
+        raise TypeError(f"layer must be an int, got {type(layer).__name__}")
     if not 0 <= layer < rnn.num_layers:
         raise ValueError(f"layer must be in 0..{rnn.num_layers - 1}, got {layer}")
     if reverse and not rnn.bidirectional:
@@ -39,7 +42,6 @@ def layer_weights(rnn: nn.RNN, layer: int = 0, reverse: bool = False) -> Weights
 
 def _prepare(rnn: nn.RNN, x: object, h0: object) -> tuple[Tensor, Tensor, bool]:
     """Check ``x`` and ``h0``; return them as ``(seq, batch, input)`` and ``(layers*dirs, batch, hidden)``."""
-    rnn = _checks.rnn_module(rnn)
     x = _checks.floating("x", x)
     dtype = rnn.weight_ih_l0.dtype
     _checks.same_dtype("the layer's weights", dtype, x=x)
@@ -56,37 +58,50 @@ def _prepare(rnn: nn.RNN, x: object, h0: object) -> tuple[Tensor, Tensor, bool]:
         x = x.unsqueeze(1)
     elif rnn.batch_first:
         x = x.transpose(0, 1)
+    if x.shape[0] == 0:
+        raise ValueError("x must have at least one time step, got a sequence of length 0")
     states = rnn.num_layers * (2 if rnn.bidirectional else 1)
-    expected = (states, x.shape[1], rnn.hidden_size) if batched else (states, rnn.hidden_size)
     if h0 is None:
         return x, x.new_zeros(states, x.shape[1], rnn.hidden_size), batched
     h0 = _checks.floating("h0", h0)
     _checks.same_dtype("the layer's weights", dtype, h0=h0)
-    _checks.shape("h0", h0, expected, "num_layers * num_directions, batch, hidden_size"
-                  if batched else "num_layers * num_directions, hidden_size for unbatched x")
+    if batched:
+        expected, hint = (states, x.shape[1], rnn.hidden_size), "num_layers * num_directions, batch, hidden_size"
+    else:
+        expected, hint = (states, rnn.hidden_size), "num_layers * num_directions, hidden_size for unbatched x"
+    _checks.shape("h0", h0, expected, hint)
     return x, h0 if batched else h0.unsqueeze(1), batched
 
 
 def _run_direction(
-    inputs: Tensor, h: Tensor, weights: Weights, act, reverse: bool
+    inputs: Tensor, h: Tensor, weights: Weights, act: Callable[[Tensor], Tensor], reverse: bool
 ) -> tuple[Tensor, Tensor]:
     """One layer, one direction over ``(seq, batch, input)``; return the states and the last one."""
-    projected = input_term(inputs, weights.w_ih, weights.b_ih)  # one matmul for all steps
+    projected = _affine(inputs, weights.w_ih, weights.b_ih)  # one matmul for every step
+    if weights.b_hh is not None:
+        projected = projected + weights.b_hh  # b_hh does not depend on t either
+    w_hh_t = weights.w_hh.T
     steps = range(inputs.shape[0] - 1, -1, -1) if reverse else range(inputs.shape[0])
     states = [None] * inputs.shape[0]
     for t in steps:
-        h = act(projected[t] + recurrent_term(h, weights.w_hh, weights.b_hh))
+        h = act(projected[t] + h @ w_hh_t)
         states[t] = h
     return torch.stack(states), h
 
 
 def manual_rnn(rnn: nn.RNN, x: Tensor, h0: Tensor | None = None) -> tuple[Tensor, Tensor]:
-    """Same call, same ``(output, h_n)`` as ``rnn(x, h0)``, from matmul, add and tanh/relu."""
+    """Same call, same ``(output, h_n)`` as ``rnn(x, h0)``, from matmul, add and tanh/relu.
+
+    ``x`` is ``(seq, input)``, ``(seq, batch, input)`` or, with ``batch_first``,
+    ``(batch, seq, input)``. Dropout between layers draws random masks, so an RNN with
+    ``dropout > 0``, several layers and in training mode raises ``ValueError``; call
+    ``rnn.eval()`` first.
+    """
     rnn = _checks.rnn_module(rnn)
     if rnn.training and rnn.dropout > 0 and rnn.num_layers > 1:
         raise ValueError(
             f"dropout={rnn.dropout} in training mode draws random masks that cannot be "
-            "matched; call rnn.eval() or use dropout=0"
+            "matched; expected dropout=0 or eval mode (call rnn.eval())"
         )
     seq, h0, batched = _prepare(rnn, x, h0)
     act = ACTIVATIONS[rnn.nonlinearity]
@@ -96,8 +111,7 @@ def manual_rnn(rnn: nn.RNN, x: Tensor, h0: Tensor | None = None) -> tuple[Tensor
         outputs = []
         for d, reverse in enumerate(directions):
             index = layer * len(directions) + d
-            weights = layer_weights(rnn, layer, reverse)
-            out, h_last = _run_direction(seq, h0[index], weights, act, reverse)
+            out, h_last = _run_direction(seq, h0[index], layer_weights(rnn, layer, reverse), act, reverse)
             outputs.append(out)
             last_states.append(h_last)
         seq = torch.cat(outputs, dim=-1)
@@ -109,7 +123,7 @@ def manual_rnn(rnn: nn.RNN, x: Tensor, h0: Tensor | None = None) -> tuple[Tensor
 
 @dataclass(frozen=True)
 class StepTrace:
-    """What happens at step ``t`` of a one-layer RNN on one sequence; vectors are ``(hidden,)``."""
+    """Step ``t`` of a one-layer RNN on one sequence; ``x`` is ``(input,)``, the rest ``(hidden,)``."""
 
     t: int
     x: Tensor
@@ -125,20 +139,20 @@ def trace_rnn(rnn: nn.RNN, x: Tensor, h0: Tensor | None = None) -> list[StepTrac
     rnn = _checks.rnn_module(rnn)
     if rnn.num_layers != 1 or rnn.bidirectional:
         raise ValueError(
-            "trace_rnn follows one layer in one direction, got "
-            f"num_layers={rnn.num_layers}, bidirectional={rnn.bidirectional}"
+            "trace_rnn follows one layer in one direction (num_layers=1, bidirectional=False), "
+            f"got num_layers={rnn.num_layers}, bidirectional={rnn.bidirectional}"
         )
     seq, h0, _ = _prepare(rnn, x, h0)
     if seq.shape[1] != 1:
-        raise ValueError(f"trace_rnn follows a single sequence, got a batch of {seq.shape[1]}")
+        raise ValueError(f"trace_rnn follows a single sequence (batch of 1), got a batch of {seq.shape[1]}")
     weights = layer_weights(rnn)
     act = ACTIVATIONS[rnn.nonlinearity]
+    trace = []
     with torch.no_grad():
         h = h0[0, 0]
-        trace = []
         for t, x_t in enumerate(seq[:, 0]):
-            a = input_term(x_t, weights.w_ih, weights.b_ih)
-            r = recurrent_term(h, weights.w_hh, weights.b_hh)
+            a = _affine(x_t, weights.w_ih, weights.b_ih)
+            r = _affine(h, weights.w_hh, weights.b_hh)
             trace.append(StepTrace(t, x_t, a, h, r, a + r, act(a + r)))
             h = trace[-1].h
     return trace

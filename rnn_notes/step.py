@@ -10,19 +10,43 @@ from . import _checks
 ACTIVATIONS = {"tanh": torch.tanh, "relu": torch.relu}
 
 
+def _affine(x: Tensor, w: Tensor, b: Tensor | None) -> Tensor:
+    """Rows ``(..., in)`` to ``x W^T + b`` of shape ``(..., out)``, unchecked (the inner loop uses it)."""
+    out = x @ w.T
+    return out if b is None else out + b
+
+
+def _check_term(x: object, w: object, b: object, names: tuple[str, str, str]) -> None:
+    """Check rows ``x (..., in)``, a weight ``w (out, in)`` and a bias ``b (out,)`` or ``None``."""
+    x_name, w_name, b_name = names
+    x = _checks.floating(x_name, x)
+    w = _checks.tensor(w_name, w)
+    if w.dim() != 2:
+        raise ValueError(f"{w_name} must be 2-D (out, in), got shape {tuple(w.shape)}")
+    if x.dim() == 0 or x.shape[-1] != w.shape[1]:
+        raise ValueError(
+            f"{x_name} must end in {w.shape[1]} features to match {w_name} {tuple(w.shape)}, "
+            f"got shape {tuple(x.shape)}"
+        )
+    if b is not None:
+        _checks.shape(b_name, _checks.tensor(b_name, b), (w.shape[0],), "out,")
+    _checks.same_dtype(x_name, x.dtype, **{w_name: w, b_name: b})
+
+
 def input_term(x: Tensor, w_ih: Tensor, b_ih: Tensor | None) -> Tensor:
     """Rows ``(..., input)`` to ``x W_ih^T + b_ih`` of shape ``(..., hidden)``."""
-    out = x @ w_ih.T
-    return out if b_ih is None else out + b_ih
+    _check_term(x, w_ih, b_ih, ("x", "w_ih", "b_ih"))
+    return _affine(x, w_ih, b_ih)
 
 
 def recurrent_term(h: Tensor, w_hh: Tensor, b_hh: Tensor | None) -> Tensor:
     """Rows ``(..., hidden)`` to ``h W_hh^T + b_hh`` of shape ``(..., hidden)``."""
-    out = h @ w_hh.T
-    return out if b_hh is None else out + b_hh
+    _check_term(h, w_hh, b_hh, ("h", "w_hh", "b_hh"))
+    _checks.shape("w_hh", w_hh, (w_hh.shape[0], w_hh.shape[0]), "hidden, hidden")
+    return _affine(h, w_hh, b_hh)
 
 
-def _check_weights(w_ih, w_hh, b_ih, b_hh, dtype) -> tuple[int, int]:
+def _check_weights(w_ih, w_hh, b_ih, b_hh, dtype: torch.dtype) -> tuple[int, int]:
     """Check the four parameters as PyTorch stores them; return (hidden, input) sizes."""
     w_ih = _checks.tensor("w_ih", w_ih)
     if w_ih.dim() != 2:
@@ -50,8 +74,8 @@ def step_column(
     x_t = _checks.floating("x_t", x_t)
     h_prev = _checks.floating("h_prev", h_prev)
     hidden, inputs = _check_weights(w_ih, w_hh, b_ih, b_hh, x_t.dtype)
-    _checks.shape("x_t", x_t, (inputs, 1), "a column: input_size, 1")
-    _checks.shape("h_prev", h_prev, (hidden, 1), "a column: hidden_size, 1")
+    _checks.column("x_t", x_t, inputs, "input_size")
+    _checks.column("h_prev", h_prev, hidden, "hidden_size")
     _checks.same_dtype("x_t", x_t.dtype, h_prev=h_prev)
     pre = w_ih @ x_t + w_hh @ h_prev
     for bias in (b_ih, b_hh):
@@ -75,9 +99,10 @@ def step_row(
     h_prev = _checks.floating("h_prev", h_prev)
     hidden, inputs = _check_weights(w_ih, w_hh, b_ih, b_hh, x_t.dtype)
     if x_t.dim() != 2 or x_t.shape[1] != inputs:
+        hint = "; it looks like a column, use x_t.T" if x_t.shape == (inputs, 1) else ""
         raise ValueError(
-            f"x_t must be rows of shape (batch, {inputs}), got {tuple(x_t.shape)}"
+            f"x_t must be rows of shape (batch, {inputs}), got {tuple(x_t.shape)}{hint}"
         )
     _checks.shape("h_prev", h_prev, (x_t.shape[0], hidden), "batch, hidden_size")
     _checks.same_dtype("x_t", x_t.dtype, h_prev=h_prev)
-    return act(input_term(x_t, w_ih, b_ih) + recurrent_term(h_prev, w_hh, b_hh))
+    return act(_affine(x_t, w_ih, b_ih) + _affine(h_prev, w_hh, b_hh))

@@ -1,0 +1,64 @@
+"""One step by hand, in columns and in rows, against nn.RNNCell and plain linear algebra."""
+
+import pytest
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from rnn_notes import input_term, recurrent_term, step_column, step_row
+
+
+def _cell(input_size, hidden_size, nonlinearity, bias, dtype):
+    torch.manual_seed(3)
+    cell = nn.RNNCell(input_size, hidden_size, bias=bias, nonlinearity=nonlinearity).to(dtype)
+    return cell, (cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh)
+
+
+@pytest.mark.parametrize("nonlinearity", ["tanh", "relu"])
+@pytest.mark.parametrize("bias", [True, False])
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_step_row_matches_rnn_cell(nonlinearity, bias, dtype):
+    cell, params = _cell(4, 3, nonlinearity, bias, dtype)
+    x_t = torch.randn(5, 4, dtype=dtype)
+    h_prev = torch.randn(5, 3, dtype=dtype)
+    torch.testing.assert_close(step_row(x_t, h_prev, *params, nonlinearity), cell(x_t, h_prev))
+
+
+@pytest.mark.parametrize("nonlinearity", ["tanh", "relu"])
+@pytest.mark.parametrize("bias", [True, False])
+def test_step_column_is_the_transposed_row_step(nonlinearity, bias):
+    cell, params = _cell(4, 3, nonlinearity, bias, torch.float64)
+    x_t = torch.randn(1, 4, dtype=torch.float64)
+    h_prev = torch.randn(1, 3, dtype=torch.float64)
+    column = step_column(x_t.T, h_prev.T, *params, nonlinearity)
+    assert column.shape == (3, 1)
+    torch.testing.assert_close(column, cell(x_t, h_prev).T)
+
+
+def test_step_column_by_hand():
+    # W_ih x = [1, 2], W_hh h = [0, 0], biases [0.5, -2] and [0, 0]; tanh of [1.5, 0].
+    w_ih = torch.tensor([[1.0, 0.0], [0.0, 2.0]])
+    w_hh = torch.zeros(2, 2)
+    x_t = torch.tensor([[1.0], [1.0]])
+    result = step_column(x_t, torch.zeros(2, 1), w_ih, w_hh, torch.tensor([0.5, -2.0]), None)
+    torch.testing.assert_close(result, torch.tanh(torch.tensor([[1.5], [0.0]])))
+
+
+def test_step_row_relu_by_hand():
+    # x W_ih^T = [3, -1]; h W_hh^T = [1, 0]; relu([4, -1]) = [4, 0].
+    w_ih = torch.tensor([[1.0, 2.0], [-1.0, 0.0]])
+    w_hh = torch.tensor([[1.0, 0.0], [0.0, 1.0]])
+    x_t = torch.tensor([[1.0, 1.0]])
+    h_prev = torch.tensor([[1.0, 0.0]])
+    result = step_row(x_t, h_prev, w_ih, w_hh, None, None, "relu")
+    torch.testing.assert_close(result, torch.tensor([[4.0, 0.0]]))
+
+
+def test_terms_match_linear():
+    torch.manual_seed(4)
+    x, h = torch.randn(2, 6, 4), torch.randn(2, 6, 3)
+    w_ih, w_hh, b_ih, b_hh = torch.randn(3, 4), torch.randn(3, 3), torch.randn(3), torch.randn(3)
+    torch.testing.assert_close(input_term(x, w_ih, b_ih), F.linear(x, w_ih, b_ih))
+    torch.testing.assert_close(recurrent_term(h, w_hh, b_hh), F.linear(h, w_hh, b_hh))
+    torch.testing.assert_close(input_term(x, w_ih, None), F.linear(x, w_ih))
+    torch.testing.assert_close(recurrent_term(h[0, 0], w_hh, None), F.linear(h[0, 0], w_hh))
