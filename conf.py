@@ -4,7 +4,7 @@ import os
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent / "_ext"))  # the site's own extension, course.py
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))  # the site's own extensions
 
 # -- Project ---------------------------------------------------------------
 project = "rnn_notes"
@@ -19,7 +19,9 @@ extensions = [
     "sphinx.ext.napoleon",  # readable docstring sections
     "sphinx_reredirects",  # moved pages leave a redirect page behind
     "sphinxext.opengraph",  # title and description for link previews
-    "course",  # chapter downloads and the published-links directive (_ext/course.py)
+    "sphinx_copybutton",  # a copy button on code cells (code only, see below)
+    "course",  # _ext/course.py: chapter downloads and the published-links directive
+    "mathml",  # _ext/mathml.py: LaTeX to MathML at build time
 ]
 myst_enable_extensions = [
     "dollarmath",  # $...$ and $$...$$ in prose
@@ -38,6 +40,18 @@ autodoc_member_order = "bysource"  # the order of the source reads like the site
 autodoc_typehints = "description"  # hints beside the parameters keep signatures short
 # No intersphinx (it needs the network), so torch's own types cannot be cross-referenced.
 nitpick_ignore_regex = [("py:class", r"torch(\..*)?")]
+
+# -- Math ------------------------------------------------------------------
+# Pages open offline from file://: math is MathML made at build time (Chromium, Firefox and
+# Safari draw it natively), not MathJax, which Sphinx loads from a CDN and which would need
+# shipping and a working JavaScript speech worker under file://.
+html_math_renderer = "mathml"
+
+# -- Copy buttons ----------------------------------------------------------
+# Buttons on code (cell inputs, code blocks), none on cell outputs.
+copybutton_selector = "div:not(.output) > div.highlight pre"
+copybutton_prompt_text = r">>> |\.\.\. "  # docstring examples copy without their prompts
+copybutton_prompt_is_regexp = True  # the prompt text above is a regex
 
 # -- HTML ------------------------------------------------------------------
 html_theme = "furo"

@@ -1,0 +1,129 @@
+"""_ext/mathml.py: LaTeX of the kind the pages use becomes MathML, and what it cannot draw fails loudly."""
+
+import re
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "_ext"))
+from mathml import latex_to_mathml  # noqa: E402
+
+BMATRIX = r"\begin{bmatrix} 0.3643 & -0.3121 \\ 0.4241 & -0.1455 \end{bmatrix}"
+
+
+def parse(mathml: str) -> ET.Element:
+    """The <math> element, with the MathML namespace dropped from every tag."""
+    root = ET.fromstring(mathml)
+    for element in root.iter():
+        element.tag = element.tag.rpartition("}")[2]
+    return root
+
+
+def texts(root: ET.Element, tag: str) -> list[str]:
+    """The text of every ``tag`` element, in document order."""
+    return [element.text for element in root.iter(tag)]
+
+
+def test_bmatrix_is_a_table_between_brackets():
+    root = parse(latex_to_mathml(BMATRIX, display=True))
+    assert root.get("display") == "block"
+    (table,) = root.iter("mtable")
+    assert [[cell.findtext("mn") for cell in row] for row in table] == [
+        ["0.3643", "0.3121"],
+        ["0.4241", "0.1455"],
+    ]
+    assert [row.find("mtd").findtext("mo") for row in table] == [None, None]
+    assert texts(root, "mo") == ["[", "\u2212", "\u2212", "]"]  # minus signs are real minus signs
+
+
+def test_tanh_subscripts_and_both_transposes():
+    root = parse(latex_to_mathml(r"h_t = \tanh\left(x_t W_{ih}^\top + b_{ih}\right) + W^T", display=False))
+    assert root.get("display") == "inline"
+    assert "tanh" in texts(root, "mi")
+    (transpose,) = root.iter("msubsup")
+    assert [child.text for child in transpose[1]] == ["i", "h"]
+    assert transpose[2].text == "\u22a4"
+    (plain_t,) = root.iter("msup")
+    assert [child.text for child in plain_t] == ["W", "T"]
+    assert [mo.get("stretchy") for mo in root.iter("mo") if mo.text in "()"] == ["true", "true"]
+
+
+def test_a_transposed_matrix_is_one_base_with_its_script():
+    root = parse(latex_to_mathml(BMATRIX + r"^\top", display=True))
+    (sup,) = root.iter("msup")
+    assert len(sup) == 2, "msup takes exactly a base and a script"
+    assert [child.tag for child in sup[0]] == ["mo", "mtable", "mo"]
+    assert sup[1].text == "\u22a4"
+
+
+@pytest.mark.parametrize(("brace", "css_class", "layout"), [
+    (r"\underbrace{%s}_{W_{ih}}", "mathml-underbrace", "munder"),
+    (r"\overbrace{%s}^{W_{ih}}", "mathml-overbrace", "mover"),
+])
+def test_braces_become_css_drawn_brackets_with_their_label(brace, css_class, layout):
+    root = parse(latex_to_mathml(brace % BMATRIX, display=True))
+    (braced,) = [element for element in root.iter() if element.get("class") == css_class]
+    assert braced.tag == "mrow"
+    assert len(list(braced.iter("mtable"))) == 1
+    (outer,) = [element for element in root.iter(layout) if braced in list(element)]
+    assert texts(outer, "mi") == ["W", "i", "h"]
+    assert not [mo for mo in root.iter("mo") if mo.text in ("\u23df", "\u23de")]
+
+
+def test_aligned_and_plain_line_breaks_become_tables():
+    aligned = parse(latex_to_mathml(r"\begin{aligned} a &= b \\ c &= d \end{aligned}", display=True))
+    assert len(list(aligned.iter("mtr"))) == 2
+    lines = parse(latex_to_mathml(r"a = b \\ c = d", display=True))
+    assert [texts(row, "mi") for row in lines.iter("mtr")] == [["a", "b"], ["c", "d"]]
+
+
+def test_source_is_kept_as_escaped_alttext():
+    mathml = latex_to_mathml(r"a < b", display=False)
+    assert 'alttext="a &lt; b"' in mathml
+    assert parse(mathml).get("alttext") == "a < b"
+
+
+@pytest.mark.parametrize(("latex", "message"), [
+    (r"\foo{x}", r"unknown command \foo"),
+    (r"a & b", "'&' outside a table"),
+    (r"a \\ b", r"'\\' outside a table"),
+    (r"\begin{gather} a \end{gather}", "environment 'gather' is not supported"),
+    (r"\left( x", "ExtraLeftOrMissingRightError"),
+])
+def test_what_mathml_cannot_draw_is_an_error_naming_it(latex, message):
+    with pytest.raises(ValueError, match="cannot convert") as error:
+        latex_to_mathml(latex, display=False)
+    assert message in str(error.value)
+
+
+def test_latex_must_be_text():
+    with pytest.raises(TypeError, match="latex must be a str, got bytes"):
+        latex_to_mathml(b"x", display=False)
+
+
+def test_a_built_page_keeps_equation_numbers_and_links(tmp_path):
+    """A one-page Sphinx project (not the site) with a labelled equation and a reference to it."""
+    from sphinx.application import Sphinx
+
+    (tmp_path / "conf.py").write_text(
+        f"import sys; sys.path.insert(0, {str(ROOT / '_ext')!r})\n"
+        "extensions = ['myst_parser', 'mathml']\n"
+        "html_math_renderer = 'mathml'\n"
+        "myst_enable_extensions = ['dollarmath']\n"
+    )
+    (tmp_path / "index.md").write_text(
+        "# T\n\n$$\nh_t = \\tanh(x_t W_{ih}^\\top)\n$$ (eq-step)\n\nVer {eq}`eq-step`.\n\n"
+        "$$\na = 1\n\nb = 2\n$$\n"
+    )
+    app = Sphinx(tmp_path, tmp_path, tmp_path / "out", tmp_path / "doctrees", "html",
+                 status=None, warning=None, freshenv=True, warningiserror=True)
+    app.build()
+    page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    numbered = page[page.index('id="equation-eq-step"'):]
+    assert numbered.index('<span class="eqno">(1)') < numbered.index("<math")
+    assert 'href="#equation-eq-step"' in page
+    assert page.count('display="block"') == 3  # the two equations of the second block are separate
+    assert "\\tanh" not in re.sub(r'alttext="[^"]*"', "", page)  # the LaTeX survives only as alttext
