@@ -106,17 +106,17 @@ def trace_rows(
     rows = []
     for step in trace:
         row = {
-            "t": str(step.t),
-            "x_t": format_vector(step.x, decimals),
-            "x_t W_ih^T + b_ih": format_vector(step.input_term, decimals),
-            "h_{t-1}": format_vector(step.h_prev, decimals),
-            "h_{t-1} W_hh^T + b_hh": format_vector(step.recurrent_term, decimals),
-            "pre-activation": format_vector(step.pre_activation, decimals),
-            "h_t (manual)": format_vector(step.h, decimals),
+            "$t$": str(step.t),
+            "$x_t$": format_vector(step.x, decimals),
+            r"$x_t W_{ih}^\top + b_{ih}$": format_vector(step.input_term, decimals),
+            "$h_{t-1}$": format_vector(step.h_prev, decimals),
+            r"$h_{t-1} W_{hh}^\top + b_{hh}$": format_vector(step.recurrent_term, decimals),
+            "$z_t$": format_vector(step.pre_activation, decimals),
+            "$h_t$ (manual)": format_vector(step.h, decimals),
         }
         if layer_output is not None:
             layer_h = layer_output[step.t].detach()
-            row["h_t (nn.RNN)"] = format_vector(layer_h, decimals)
+            row["$h_t$ (nn.RNN)"] = format_vector(layer_h, decimals)
             row["max abs difference"] = f"{(step.h - layer_h).abs().max().item():.1e}"
         rows.append(row)
     return rows

@@ -103,26 +103,26 @@ def test_markdown_table():
 def test_trace_rows_of_the_seed_example():
     rnn, x = seed_rnn(), seed_sequence()
     rows = trace_rows(trace_rnn(rnn, x))
-    assert list(rows[0]) == ["t", "x_t", "x_t W_ih^T + b_ih", "h_{t-1}",
-                             "h_{t-1} W_hh^T + b_hh", "pre-activation", "h_t (manual)"]
-    assert [row["t"] for row in rows] == ["0", "1", "2"]
-    assert rows[2]["x_t"] == "[3.0000, 3.0000, 3.0000, 3.0000, 3.0000]"
-    assert rows[0]["h_{t-1}"] == "[0.0000, 0.0000]"
+    assert list(rows[0]) == ["$t$", "$x_t$", r"$x_t W_{ih}^\top + b_{ih}$", "$h_{t-1}$",
+                             r"$h_{t-1} W_{hh}^\top + b_{hh}$", "$z_t$", "$h_t$ (manual)"]
+    assert [row["$t$"] for row in rows] == ["0", "1", "2"]
+    assert rows[2]["$x_t$"] == "[3.0000, 3.0000, 3.0000, 3.0000, 3.0000]"
+    assert rows[0]["$h_{t-1}$"] == "[0.0000, 0.0000]"
     # At t=0 the recurrent term is just b_hh, which the seed prints as [0.1025, -0.0028].
-    assert rows[0]["h_{t-1} W_hh^T + b_hh"] == "[0.1025, -0.0028]"
+    assert rows[0][r"$h_{t-1} W_{hh}^\top + b_{hh}$"] == "[0.1025, -0.0028]"
     # The seed notebook's outputs, rounded to 4 decimals.
-    assert [row["h_t (manual)"] for row in rows] == [
+    assert [row["$h_t$ (manual)"] for row in rows] == [
         "[-0.3520, 0.5253]", "[-0.6842, 0.7607]", "[-0.8649, 0.9047]"
     ]
-    assert rows[1]["h_{t-1}"] == rows[0]["h_t (manual)"]
+    assert rows[1]["$h_{t-1}$"] == rows[0]["$h_t$ (manual)"]
 
 
 def test_trace_rows_with_the_layer_output():
     rnn, x = seed_rnn(), seed_sequence()
     output, _ = rnn(x)
     rows = trace_rows(trace_rnn(rnn, x), output, decimals=3)
-    assert list(rows[0])[-2:] == ["h_t (nn.RNN)", "max abs difference"]
-    assert [row["h_t (nn.RNN)"] for row in rows] == ["[-0.352, 0.525]", "[-0.684, 0.761]",
+    assert list(rows[0])[-2:] == ["$h_t$ (nn.RNN)", "max abs difference"]
+    assert [row["$h_t$ (nn.RNN)"] for row in rows] == ["[-0.352, 0.525]", "[-0.684, 0.761]",
                                                      "[-0.865, 0.905]"]
     assert all(float(row["max abs difference"]) < 1e-6 for row in rows)
 
