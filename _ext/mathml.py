@@ -6,7 +6,6 @@ import html
 import re
 from pathlib import Path
 from xml.etree.ElementTree import Element, tostring
-from xml.sax.saxutils import unescape
 
 from docutils import nodes
 from latex2mathml.commands import MATRICES
@@ -79,6 +78,14 @@ def _check_and_draw_braces(math: Element) -> None:
             element.set("class", brace)
 
 
+ENTITY = re.compile(r"&amp;#x([0-9A-Fa-f]+);")
+
+
+def _character(match: re.Match[str]) -> str:
+    """The character of an escaped ``&#x...;`` entity, escaped once for HTML."""
+    return html.escape(chr(int(match[1], 16)), quote=False)
+
+
 def latex_to_mathml(latex: str, display: bool) -> str:
     """One ``<math>`` element for ``latex``; ValueError when latex2mathml cannot render it faithfully."""
     if not isinstance(latex, str):
@@ -94,8 +101,9 @@ def latex_to_mathml(latex: str, display: bool) -> str:
     except Exception as error:  # latex2mathml raises many exception types, all meaning "bad LaTeX"
         detail = str(error) or type(error).__name__  # latex2mathml's exceptions often have no message
         raise ValueError(f"cannot convert `{latex}` to MathML: {detail}") from error
-    # latex2mathml keeps entities such as "&#x023DF;" as text; its own serializer unescapes them.
-    mathml = unescape(tostring(math, encoding="unicode"))
+    # latex2mathml keeps entities such as "&#x023DF;" as text, which tostring escapes again:
+    # turn just those back into characters, so a real "<" in the math stays "&lt;".
+    mathml = ENTITY.sub(_character, tostring(math, encoding="unicode"))
     alttext = html.escape(" ".join(latex.split()))  # read by screen readers
     return mathml.replace("<math ", f'<math alttext="{alttext}" ', 1)
 

@@ -6,6 +6,7 @@ import torch
 from torch import Tensor, nn
 
 from . import _checks
+from .layer import _prepare
 
 
 def _one_direction(rnn: nn.RNN, what: str) -> None:
@@ -23,18 +24,12 @@ def run_in_chunks(
     """``rnn(x, h0)`` computed ``chunk_size`` steps at a time, each call's ``h_n`` passed on as the next ``h0``."""
     rnn = _checks.rnn_module(rnn)
     _one_direction(rnn, "run_in_chunks")
-    x = _checks.tensor("x", x)
+    _prepare(rnn, x, h0)  # the same checks as manual_rnn: x, its features, h0's shape and dtype
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int):
         raise TypeError(f"chunk_size must be an int, got {type(chunk_size).__name__}")
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
-    if x.dim() not in (2, 3):
-        raise ValueError(
-            f"x must be 2-D (seq, features) or 3-D (batched), got {x.dim()}-D shape {tuple(x.shape)}"
-        )
     time = 1 if x.dim() == 3 and rnn.batch_first else 0
-    if x.shape[time] == 0:
-        raise ValueError(f"x must have at least one time step, got shape {tuple(x.shape)}")
     outputs, h = [], h0
     for chunk in x.split(chunk_size, dim=time):
         out, h = rnn(chunk, h)

@@ -51,6 +51,13 @@ def test_tanh_subscripts_and_both_transposes():
     assert [mo.get("stretchy") for mo in root.iter("mo") if mo.text in "()"] == ["true", "true"]
 
 
+def test_less_than_signs_stay_escaped():
+    mathml = latex_to_mathml(r"\text{a<b} \le c < d", display=False)
+    root = parse(mathml)  # raises if a raw "<" broke the markup
+    assert texts(root, "mtext") == ["a<b"]
+    assert texts(root, "mo") == ["\u2264", "<"]
+
+
 def test_a_transposed_matrix_is_one_base_with_its_script():
     root = parse(latex_to_mathml(BMATRIX + r"^\top", display=True))
     (sup,) = root.iter("msup")

@@ -98,6 +98,14 @@ def test_bad_arguments_name_what_was_expected():
         run_in_chunks(rnn, x[:0], 1)
     with pytest.raises(ValueError, match="one-direction.*got bidirectional=True"):
         run_in_chunks(make_rnn(bidirectional=True), torch.randn(4, 3), 2)
+    with pytest.raises(ValueError, match="x has 4 features, but the layer expects input_size=5"):
+        run_in_chunks(rnn, torch.randn(1, 3, 4), 1)
+    with pytest.raises(ValueError, match=r"h0 must have shape \(1, 1, 2\).*got \(1, 2\)"):
+        run_in_chunks(rnn, x.unsqueeze(0), 1, torch.zeros(1, 2))
+    with pytest.raises(TypeError, match="h0 has dtype torch.float64, expected torch.float32"):
+        run_in_chunks(rnn, x.unsqueeze(0), 1, torch.zeros(1, 1, 2, dtype=torch.float64))
+    with pytest.raises(TypeError, match="x must be a floating-point tensor, got dtype torch.int64"):
+        run_in_chunks(rnn, x.long(), 1)
 
 
 def test_cell_refuses_what_one_cell_cannot_hold():
