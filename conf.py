@@ -27,13 +27,13 @@ myst_enable_extensions = [
     "dollarmath",  # $...$ and $$...$$ in prose
     "amsmath",  # \begin{aligned} and friends as display math
 ]
-myst_heading_anchors = 0  # anchors come from explicit (label)= targets only, never from titles
 
 # -- Notebook execution ----------------------------------------------------
 nb_execution_mode = "force"  # every number on a page is computed at build time
 nb_execution_raise_on_error = True  # a failing cell or check fails the build
 nb_execution_timeout = 120  # seconds per cell; torch's first import is the slow part
 nb_execution_show_tb = True  # the build log names the failed check
+nb_render_markdown_format = "myst"  # Markdown outputs (tables) may hold $math$
 
 # -- API docs --------------------------------------------------------------
 autodoc_member_order = "bysource"  # the order of the source reads like the site
@@ -50,13 +50,10 @@ html_math_renderer = "mathml"
 # -- Copy buttons ----------------------------------------------------------
 # Buttons on code (cell inputs, code blocks), none on cell outputs.
 copybutton_selector = "div:not(.output) > div.highlight pre"
-copybutton_prompt_text = r">>> |\.\.\. "  # docstring examples copy without their prompts
-copybutton_prompt_is_regexp = True  # the prompt text above is a regex
 
 # -- HTML ------------------------------------------------------------------
 html_theme = "furo"
 html_title = "rnn_notes: nn.RNN a mano"
-nb_render_markdown_format = "myst"  # Markdown outputs (tables) may hold $math$
 
 # -- Site URL and link previews --------------------------------------------
 # The public address, e.g. RNN_NOTES_SITE_URL=https://example.org/rnn_notes/ make html.

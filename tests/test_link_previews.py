@@ -50,3 +50,11 @@ def test_absolute_urls_only_from_the_site_url(page):
         assert meta(soup, "og:url") == f"{SITE_URL}/{page}"
         assert soup.find("link", rel="canonical")["href"] == f"{SITE_URL}/{page}"
         assert all(url.startswith(SITE_URL + "/") for url in absolute)
+
+
+def test_descriptions_hold_no_latex_source():
+    for page in sorted(SITE.glob("*.html")):
+        for tag in BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select(
+            'meta[name="description"], meta[property="og:description"]'
+        ):
+            assert "\\" not in tag["content"], f"{page.name}: raw LaTeX in its link preview"
