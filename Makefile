@@ -1,17 +1,24 @@
-# `make html` builds the site, `make test` runs the tests; both set up .venv/ first.
+# `make html` builds the site, `make test` runs the tests, `make bench` times the build;
+# all set up .venv/ first.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+KERNEL_CONFIG := $(VENV)/etc/ipython/ipython_kernel_config.py
 SPHINXOPTS ?=
 
-.PHONY: html test clean
+.PHONY: html test bench clean clean-cache
 
-html: $(STAMP)
-	$(BIN)/sphinx-build -c . -b html -nW --keep-going $(SPHINXOPTS) docs _build/html
+# -j auto: notebooks execute in parallel, one worker per core.
+html: $(STAMP) $(KERNEL_CONFIG)
+	$(BIN)/sphinx-build -j auto -c . -b html -nW --keep-going $(SPHINXOPTS) docs _build/html
 
 test: html
 	$(BIN)/python -m pytest
+
+# Timings for this machine (not a test): builds throwaway copies, never touches _build/.
+bench: $(STAMP) $(KERNEL_CONFIG)
+	$(BIN)/python benchmarks/bench.py
 
 # (Re)install when requirements.txt or pyproject.toml is newer than the last install.
 $(STAMP): requirements.txt pyproject.toml
@@ -21,5 +28,15 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install -q -r requirements.txt -e .
 	touch $@
 
+# Notebook kernels log errors only: their "TCP without encryption" warning is noise here.
+$(KERNEL_CONFIG): $(STAMP)
+	mkdir -p $(@D)
+	echo 'c.IPKernelApp.log_level = "ERROR"' > $@
+
+# Keeps the notebook cache (.jupyter_cache/), so the next build executes nothing new.
 clean:
 	rm -rf _build
+	@echo "kept the notebook cache in .jupyter_cache/; 'make clean-cache' removes it"
+
+clean-cache:
+	rm -rf .jupyter_cache
