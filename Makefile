@@ -1,25 +1,31 @@
 # `make html` builds the site, `make test` runs the tests, `make serve` rebuilds on each save
-# (http://127.0.0.1:8000), `make dist` builds the rnn_notes wheel; all set up .venv/ first.
+# (http://127.0.0.1:8000), `make dist` builds the rnn_notes wheel, `make bench` times the
+# build; all set up .venv/ first.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+KERNEL_CONFIG := $(VENV)/etc/ipython/ipython_kernel_config.py
 SPHINXOPTS ?=
 
-.PHONY: html test serve dist clean
+.PHONY: html test serve dist bench clean clean-cache
 
-# -T prints the full traceback, so a failed check is named in the output (page, cell, assertion).
-html: $(STAMP)
-	$(BIN)/sphinx-build -c . -b html -nW --keep-going -T $(SPHINXOPTS) docs _build/html
+# -j auto: notebooks execute in parallel, one worker per core.
+html: $(STAMP) $(KERNEL_CONFIG)
+	$(BIN)/sphinx-build -j auto -c . -b html -nW --keep-going $(SPHINXOPTS) docs _build/html
 
 test: html
 	$(BIN)/python -m pytest
 
-serve: $(STAMP)
+serve: $(STAMP) $(KERNEL_CONFIG)
 	$(BIN)/sphinx-autobuild -c . -n --keep-going $(SPHINXOPTS) --watch tests/published_links.txt docs _build/html
 
 dist: $(STAMP)
 	$(BIN)/python -m build --wheel --outdir dist .
+
+# Timings for this machine (not a test): builds throwaway copies, never touches _build/.
+bench: $(STAMP) $(KERNEL_CONFIG)
+	$(BIN)/python benchmarks/bench.py
 
 # (Re)install when requirements.txt or pyproject.toml is newer than the last install.
 $(STAMP): requirements.txt pyproject.toml
@@ -29,5 +35,15 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install -q -r requirements.txt -e .
 	touch $@
 
+# Notebook kernels log errors only: their "TCP without encryption" warning is noise here.
+$(KERNEL_CONFIG): $(STAMP)
+	mkdir -p $(@D)
+	echo 'c.IPKernelApp.log_level = "ERROR"' > $@
+
+# Keeps the notebook cache (.jupyter_cache/), so the next build executes nothing new.
 clean:
-	rm -rf _build dist
+	rm -rf _build dist build
+	@echo "kept the notebook cache in .jupyter_cache/; 'make clean-cache' removes it"
+
+clean-cache:
+	rm -rf .jupyter_cache

@@ -4,7 +4,10 @@ import os
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent / "_ext"))  # the site's own extensions
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "_ext"))  # the site's own extensions
+
+import notebook_cache  # noqa: E402
 
 # -- Project ---------------------------------------------------------------
 project = "rnn_notes"
@@ -22,6 +25,7 @@ extensions = [
     "sphinx_copybutton",  # a copy button on code cells (code only, see below)
     "course",  # _ext/course.py: chapter downloads and the published-links directive
     "mathml",  # _ext/mathml.py: LaTeX to MathML at build time
+    "notebook_cache",  # _ext/notebook_cache.py: cache safe under -j, one log line per notebook
 ]
 myst_enable_extensions = [
     "dollarmath",  # $...$ and $$...$$ in prose
@@ -29,8 +33,14 @@ myst_enable_extensions = [
 ]
 
 # -- Notebook execution ----------------------------------------------------
-nb_execution_mode = "force"  # every number on a page is computed at build time
-nb_execution_raise_on_error = True  # a failing cell or check fails the build
+nb_execution_mode = "cache"  # every number is computed at build time; unchanged pages reuse theirs
+# One cache per state of rnn_notes + requirements.txt + torch, so a package change re-runs every
+# page (_ext/notebook_cache.py). Outside _build/ so `make clean` keeps it; `make clean-cache` drops it.
+nb_execution_cache_path = notebook_cache.keyed_cache_path(ROOT / ".jupyter_cache", ROOT / "requirements.txt")
+# A failing cell or check is a warning, so -W fails the build after every page has run: raising
+# inside a -j worker can hang the build (nbclient traps SIGTERM), and pages that failed are
+# read again on the next build (_ext/notebook_cache.py).
+nb_execution_raise_on_error = False
 nb_execution_timeout = 120  # seconds per cell; torch's first import is the slow part
 nb_execution_show_tb = True  # the build log names the failed check
 nb_render_markdown_format = "myst"  # Markdown outputs (tables) may hold $math$

@@ -1,0 +1,123 @@
+"""Build speed and manual_rnn speed on this machine (`make bench`): figures and targets, not a test.
+
+Every build runs in a throwaway copy of the project, so the real _build/ and notebook cache
+are never touched. Each figure is the median of --runs runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import timeit
+from pathlib import Path
+
+import torch
+from torch import nn
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "_ext"))
+from site_copy import ROOT, Build, build, copy_project, notebook_pages  # noqa: E402
+
+from rnn_notes import manual_rnn  # noqa: E402
+
+
+def checked(result: Build) -> Build:
+    """``result``, or exit with its log if the build failed."""
+    if result.returncode != 0:
+        sys.exit(f"benchmark build failed:\n{result.log}")
+    return result
+
+
+def edit_code(page: Path, n: int) -> None:
+    """Change the first code cell of ``page``, so its notebook must run again."""
+    fence = "```{code-cell} python\n"
+    text = page.read_text()
+    page.write_text(text.replace(fence, f"{fence}# bench edit {n}\n", 1))
+
+
+def edit_prose(page: Path, n: int) -> None:
+    """Add a paragraph to ``page`` and leave its code alone."""
+    page.write_text(page.read_text() + f"\nPárrafo de prueba {n}.\n")
+
+
+def site_figures(source: Path, runs: int) -> dict[str, float]:
+    """Cold, no-op and one-page rebuild times (and notebook executions) of ``source``'s site."""
+    cold, summed, noop, noop_runs, code, code_runs, prose, prose_runs = ([] for _ in range(8))
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(runs):
+            project = copy_project(Path(tmp) / f"cold-{i}", source)
+            first = checked(build(project))
+            cold.append(first.seconds)
+            summed.append(sum(first.execution_times))
+        page = notebook_pages(project)[0]
+        for i in range(runs):
+            again = checked(build(project))
+            noop.append(again.seconds)
+            noop_runs.append(len(again.execution_times))
+        for i in range(runs):
+            edit_code(page, i)
+            edited = checked(build(project))
+            code.append(edited.seconds)
+            code_runs.append(len(edited.execution_times))
+        for i in range(runs):
+            edit_prose(page, i)
+            edited = checked(build(project))
+            prose.append(edited.seconds)
+            prose_runs.append(len(edited.execution_times))
+        pages = len(notebook_pages(project))
+    med = statistics.median
+    return {"pages": pages, "cold": med(cold), "summed": med(summed), "noop": med(noop),
+            "noop_runs": max(noop_runs), "code": med(code), "code_runs": max(code_runs),
+            "prose": med(prose), "prose_runs": max(prose_runs), "edited": page.name}
+
+
+def rnn_figures(runs: int) -> tuple[float, float]:
+    """Seconds per call of manual_rnn and nn.RNN: batch 32, 200 steps, 64 -> 128, 2 layers, 1 thread."""
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    rnn = nn.RNN(64, 128, num_layers=2, batch_first=True).eval()
+    x = torch.randn(32, 200, 64)
+    with torch.no_grad():
+        torch.testing.assert_close(manual_rnn(rnn, x)[0], rnn(x)[0])  # like is timed against like
+        times = []
+        for fn in (lambda: manual_rnn(rnn, x), lambda: rnn(x)):
+            number = 5
+            times.append(statistics.median(timeit.repeat(fn, number=number, repeat=max(runs, 5))) / number)
+    return times[0], times[1]
+
+
+def verdict(ok: bool) -> str:
+    """PASS or FAIL."""
+    return "PASS" if ok else "FAIL"
+
+
+def main() -> None:
+    """Measure and print every figure with its target."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=3, help="runs per figure (the median is printed)")
+    parser.add_argument("--source", type=Path, default=ROOT, help="project to benchmark (default: this one)")
+    args = parser.parse_args()
+
+    manual, layer = rnn_figures(args.runs)
+    site = site_figures(args.source.resolve(), args.runs)
+    cold_ratio = site["cold"] / site["summed"] if site["summed"] else float("inf")
+    noop_ratio = site["noop"] / site["cold"]
+    rnn_ratio = manual / layer
+    print(f"\nrnn_notes benchmark: {os.cpu_count()} CPUs, {site['pages']} notebook pages, median of {args.runs} runs")
+    print(f"  cold build (empty cache)          {site['cold']:7.1f} s")
+    print(f"  summed notebook execution         {site['summed']:7.1f} s")
+    print(f"  cold / summed execution           {cold_ratio:7.2f}    target <= 0.75          {verdict(cold_ratio <= 0.75)}")
+    print(f"  no-op rebuild                     {site['noop']:7.1f} s  ({site['noop_runs']} notebooks executed)")
+    print(f"  no-op / cold                      {noop_ratio:7.2f}    target <= 0.15, 0 runs  "
+          f"{verdict(noop_ratio <= 0.15 and site['noop_runs'] == 0)}")
+    print(f"  rebuild after a code edit         {site['code']:7.1f} s  ({site['code_runs']} executed; {site['edited']})")
+    print(f"  rebuild after a prose edit        {site['prose']:7.1f} s  ({site['prose_runs']} executed; {site['edited']})")
+    print(f"  manual_rnn (32x200, 64->128, 2 layers, 1 thread)  {manual * 1e3:7.1f} ms")
+    print(f"  nn.RNN     (same input)                           {layer * 1e3:7.1f} ms")
+    print(f"  manual_rnn / nn.RNN               {rnn_ratio:7.2f}    target <= 1.5           {verdict(rnn_ratio <= 1.5)}")
+
+
+if __name__ == "__main__":
+    main()

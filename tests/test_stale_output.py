@@ -1,0 +1,106 @@
+"""No stale output: after any change to rnn_notes, the next incremental build re-runs every notebook.
+
+The builds run in a throwaway copy of the project (its kernels import the copy's rnn_notes),
+never in the real tree.
+"""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "_ext"))
+
+from notebook_cache import cache_key  # noqa: E402
+from site_copy import build, copy_project, notebook_pages  # noqa: E402
+
+# A page whose code never changes: only a re-execution can notice that the package did.
+PROBE = """\
+---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+orphan: true
+---
+
+# Sonda de resultados obsoletos
+
+```{code-cell} python
+import torch
+from rnn_notes import manual_rnn, seed_rnn, seed_sequence
+
+rnn = seed_rnn()
+x = seed_sequence()
+torch.testing.assert_close(manual_rnn(rnn, x)[0], rnn(x)[0])
+```
+"""
+
+HARMLESS = "\n# Touched by the stale-output test: same results, new source.\n"
+WRONG = '''
+_exact_manual_rnn = manual_rnn
+
+
+def manual_rnn(rnn, x, h0=None):
+    """The stale-output test's deliberate bug: the output is off by 1e-3."""
+    output, h_n = _exact_manual_rnn(rnn, x, h0)
+    return output + 1e-3, h_n
+'''
+
+
+def test_package_change_reruns_every_notebook_and_a_wrong_result_fails_the_build(tmp_path):
+    project = copy_project(tmp_path / "site", with_cache=True)
+    (project / "docs" / "stale-probe.md").write_text(PROBE)
+    init = project / "rnn_notes" / "__init__.py"
+
+    first = build(project)
+    assert first.returncode == 0, first.log
+    noop = build(project)
+    assert noop.returncode == 0, noop.log
+    assert noop.execution_times == [], "a rebuild with nothing changed executed notebooks"
+
+    init.write_text(init.read_text() + HARMLESS)
+    touched = build(project)
+    assert touched.returncode == 0, touched.log
+    assert len(touched.execution_times) == len(notebook_pages(project)), touched.log
+
+    init.write_text(init.read_text() + WRONG)
+    broken = build(project)
+    assert broken.returncode != 0, "the build passed with a wrong manual_rnn:\n" + broken.log
+    assert "stale-probe" in broken.log and "not close" in broken.log, broken.log
+
+
+@pytest.fixture
+def inputs(tmp_path):
+    """A copy of the package and of requirements.txt to edit."""
+    copy_project(tmp_path / "site")
+    return tmp_path / "site" / "rnn_notes", tmp_path / "site" / "requirements.txt"
+
+
+def test_cache_key_depends_on_contents_not_location(inputs):
+    package, requirements = inputs
+    assert cache_key(package, requirements, "2.13.0") == cache_key(ROOT / "rnn_notes", ROOT / "requirements.txt", "2.13.0")
+    (package / "__pycache__").mkdir(exist_ok=True)
+    (package / "__pycache__" / "layer.cpython-311.pyc").write_bytes(b"\0bytecode")
+    assert cache_key(package, requirements, "2.13.0") == cache_key(ROOT / "rnn_notes", ROOT / "requirements.txt", "2.13.0")
+
+
+@pytest.mark.parametrize("change", ["package", "new module", "requirements", "torch"])
+def test_cache_key_changes_with_what_outputs_depend_on(inputs, change):
+    package, requirements = inputs
+    before = cache_key(package, requirements, "2.13.0")
+    torch_version = "2.13.0"
+    if change == "package":
+        (package / "layer.py").write_text((package / "layer.py").read_text() + "\n# edited\n")
+    elif change == "new module":
+        (package / "extra.py").write_text("")
+    elif change == "requirements":
+        requirements.write_text(requirements.read_text().replace("numpy==", "numpy>="))
+    else:
+        torch_version = "2.13.1"
+    assert cache_key(package, requirements, torch_version) != before
