@@ -18,7 +18,7 @@ test: html
 	$(BIN)/python -m pytest
 
 serve: $(STAMP) $(KERNEL_CONFIG)
-	$(BIN)/sphinx-autobuild -c . -n --keep-going $(SPHINXOPTS) --watch tests/published_links.txt docs _build/html
+	$(BIN)/sphinx-autobuild -c . -n --keep-going $(SPHINXOPTS) --watch tests/published_links.txt --watch rnn_notes docs _build/html
 
 dist: $(STAMP)
 	$(BIN)/python -m build --wheel --outdir dist .

@@ -14,6 +14,7 @@ project = "rnn_notes"
 author = "rnn_notes contributors"
 copyright = "2026, rnn_notes contributors"
 language = "es"  # the site's prose is Spanish
+locale_dirs = ["locale"]  # docs/locale: Spanish for furo's labels (Anterior, Siguiente, ...)
 
 # -- Extensions ------------------------------------------------------------
 extensions = [

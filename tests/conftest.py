@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SITE = ROOT / "_build" / "html"
+from site_contract import ROOT, SITE
+
 DOCS = ROOT / "docs"
 
 

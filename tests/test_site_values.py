@@ -5,19 +5,19 @@ Expected values come from ``torch.nn.RNN`` itself (never from rnn_notes), format
 """
 
 import re
-from pathlib import Path
 
 import pytest
 import torch
 from bs4 import BeautifulSoup
 from torch import nn
 
-HTML = Path(__file__).resolve().parents[1] / "_build" / "html"
+from site_contract import SITE
+
 
 
 def page_text(name: str) -> str:
     """The visible text of a built page, with a minus sign glued to its number as in ``-0.3520``."""
-    path = HTML / name
+    path = SITE / name
     if not path.exists():
         pytest.fail(f"{path} is missing: run `make html` (make test does) first")
     text = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").get_text(" ")
