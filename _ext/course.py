@@ -12,7 +12,9 @@ import re
 import shutil
 from pathlib import Path
 
+import nbformat
 from docutils import nodes
+from jupyter_cache import get_cache
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
@@ -110,6 +112,18 @@ def add_download_box(app: Sphinx, doctree: nodes.document, docname: str) -> None
     title_section.insert(title_section.first_child_matching_class(nodes.title) + 1, box)
 
 
+def executed_notebook(app: Sphinx, path: Path) -> dict:
+    """The notebook myst-nb wrote for a page, with its outputs.
+
+    On a cache hit myst-nb writes the notebook without outputs, so they come from jupyter-cache.
+    """
+    notebook = nbformat.read(path, as_version=4)
+    if app.config.nb_execution_mode == "cache":
+        cache = get_cache(app.config.nb_execution_cache_path)
+        _, notebook = cache.merge_match_into_notebook(notebook)
+    return notebook
+
+
 def write_downloads(app: Sphinx, exception: Exception | None) -> None:
     """Write each chapter's readable notebook and its MyST source next to its HTML page."""
     if exception or app.builder.format != "html":
@@ -122,7 +136,7 @@ def write_downloads(app: Sphinx, exception: Exception | None) -> None:
         if not is_chapter(env, docname):
             continue
         local = {label for label, (doc, _, _) in labels.items() if doc == docname}
-        notebook = json.loads((executed / f"{docname}.ipynb").read_text(encoding="utf-8"))
+        notebook = executed_notebook(app, executed / f"{docname}.ipynb")
         target = Path(app.outdir, docname)
         target.parent.mkdir(parents=True, exist_ok=True)
         glued = glued_values(executed / f"{docname}.glue.json")

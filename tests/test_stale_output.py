@@ -7,6 +7,7 @@ never in the real tree.
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,6 +64,14 @@ def test_package_change_reruns_every_notebook_and_a_wrong_result_fails_the_build
     noop = build(project)
     assert noop.returncode == 0, noop.log
     assert noop.execution_times == [], "a rebuild with nothing changed executed notebooks"
+
+    page = project / "docs" / "parametros.md"
+    page.write_text(page.read_text() + "\nUna frase nueva.\n")
+    prose = build(project)
+    assert prose.returncode == 0, prose.log
+    assert prose.execution_times == [], "a prose edit executed notebooks"
+    download = nbformat.read(project / "_build" / "html" / "parametros.ipynb", as_version=4)
+    assert any(cell.get("outputs") for cell in download.cells), "cached outputs missing from the download"
 
     init.write_text(init.read_text() + HARMLESS)
     touched = build(project)
