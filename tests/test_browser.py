@@ -1,13 +1,16 @@
-"""Every page of the built site in a real browser, Debian's Chromium, opened from file://.
+"""Every page of the built site in a real browser, Debian's Chromium, opened from file:// (and over http).
 
 Checks what a reader without internet sees: math drawn as MathML, no request leaving the
 machine, no errors, a working light/dark toggle with legible math, and copy buttons that
 copy just the code. Screenshots of each page, light and dark, go to _build/screenshots/.
 """
 
+import functools
 import os
 import re
+import threading
 from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,16 +89,36 @@ def browser() -> Browser:
         browser.close()
 
 
+@pytest.fixture(scope="module")
+def http_root(site):
+    """The built site served over http on a loopback port, as an instructor's `make serve` would."""
+    handler = functools.partial(QuietHandler, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    """A static file handler that keeps the test output clean."""
+
+    def log_message(self, *args) -> None:
+        pass
+
+
 @contextmanager
-def visit(browser: Browser, site: Path, name: str):
-    """Open ``name`` from file:// in light mode; any request that is not local is recorded and aborted."""
+def visit(browser: Browser, site: Path, name: str, root: str | None = None):
+    """Open ``name`` from file:// (or from ``root`` over http) in light mode; any other request is recorded and aborted."""
+    local = LOCAL_SCHEMES + ((root,) if root else ())
     context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     page = context.new_page()
     seen = Visit(page)
 
     def route(route):
-        if route.request.url.startswith(LOCAL_SCHEMES):
+        if route.request.url.startswith(local):
             route.continue_()
         else:
             seen.blocked.append(route.request.url)
@@ -107,7 +130,7 @@ def visit(browser: Browser, site: Path, name: str):
     page.on("pageerror", lambda error: seen.errors.append(f"page error: {error}"))
     page.on("websocket", lambda socket: seen.blocked.append(socket.url))
     try:
-        page.goto((site / name).as_uri(), wait_until="load")
+        page.goto(root + name if root else (site / name).as_uri(), wait_until="load")
         yield seen
     finally:
         context.close()
@@ -167,6 +190,20 @@ def test_page_loads_offline_without_errors(browser, site, name):
     assert not [url for url in seen.requests if not url.startswith(LOCAL_SCHEMES)]
     assert any(url.endswith(".css") or ".css?" in url for url in seen.requests), "recorded no stylesheet"
     assert not seen.errors
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_served_over_http_loads_without_errors_and_draws_math(browser, site, http_root, name):
+    with visit(browser, site, name, root=http_root) as seen:
+        seen.page.wait_for_load_state("networkidle")
+        text = seen.page.evaluate(VISIBLE_TEXT)
+        boxes = seen.page.evaluate(MATH_BOXES)
+    assert not seen.blocked, f"requests that would leave the machine: {seen.blocked}"
+    assert any(url.startswith(http_root) and ".css" in url for url in seen.requests), "recorded no stylesheet"
+    assert not seen.errors
+    assert not [raw for raw in RAW_LATEX if raw in text], f"raw LaTeX in the visible text of {name}"
+    if name in PAGES_WITH_MATH:
+        assert boxes and all(box["display"] in ("math", "inline math", "block math") for box in boxes)
 
 
 @pytest.mark.parametrize("name", PAGES)
