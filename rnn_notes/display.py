@@ -122,8 +122,8 @@ def trace_rows(
     return rows
 
 
-def markdown_table(rows: list[dict[str, str]]) -> str:
-    """A Markdown table from rows of text with the same keys; the keys are the header."""
+def markdown_table(rows: list[dict[str, str]], headers: dict[str, str] | None = None) -> str:
+    """A Markdown table from rows of text with the same keys; the header shows each key, or ``headers[key]``."""
     if not isinstance(rows, list):
         raise TypeError(f"rows must be a list of dicts, got {type(rows).__name__}")
     if not rows:
@@ -132,7 +132,13 @@ def markdown_table(rows: list[dict[str, str]]) -> str:
         if not isinstance(row, dict) or not all(isinstance(v, str) for v in row.values()):
             raise TypeError(f"every row must be a dict of str to str, got {row!r}")
     header = list(rows[0])
-    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    headers = {} if headers is None else headers
+    if not isinstance(headers, dict) or not all(isinstance(v, str) for v in headers.values()):
+        raise TypeError(f"headers must be a dict of str to str, got {headers!r}")
+    if unknown := sorted(set(headers) - set(header)):
+        raise ValueError(f"headers renames columns the rows lack: {unknown}; the columns are {header}")
+    shown = [headers.get(key, key) for key in header]
+    lines = ["| " + " | ".join(shown) + " |", "|" + " --- |" * len(header)]
     for row in rows:
         if list(row) != header:
             raise ValueError(f"every row must have the columns {header}, got {list(row)}")

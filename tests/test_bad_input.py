@@ -172,6 +172,11 @@ CASES = [
      lambda: rn.markdown_table([])),
     ("markdown_table different columns", ValueError, "every row must have the columns ['a', 'b'], got ['a', 'c']",
      lambda: rn.markdown_table([{"a": "1", "b": "2"}, {"a": "3", "c": "4"}])),
+    ("markdown_table headers not a dict", TypeError, "headers must be a dict of str to str, got ['x']",
+     lambda: rn.markdown_table([{"a": "1"}], headers=["x"])),
+    ("markdown_table headers for a missing column", ValueError,
+     "headers renames columns the rows lack: ['z']; the columns are ['a']",
+     lambda: rn.markdown_table([{"a": "1"}], headers={"z": "zeta"})),
     ("markdown_table value not text", TypeError, "dict of str to str, got {'a': 1}",
      lambda: rn.markdown_table([{"a": 1}])),
 ]

@@ -100,6 +100,11 @@ def test_markdown_table():
     assert markdown_table(rows) == "| a | b |\n| --- | --- |\n| 1 | x |\n| 2 | $y$ |"
 
 
+def test_markdown_table_renames_some_headers():
+    rows = [{"a": "1", "b": "x"}]
+    assert markdown_table(rows, headers={"b": "be"}) == "| a | be |\n| --- | --- |\n| 1 | x |"
+
+
 def test_trace_rows_of_the_seed_example():
     rnn, x = seed_rnn(), seed_sequence()
     rows = trace_rows(trace_rnn(rnn, x))
