@@ -32,8 +32,12 @@ def latex_product(
     result: Tensor | None = None,
     names: list[str] | None = None,
     decimals: int = 4,
+    result_below: bool = False,
 ) -> str:
-    """LaTeX for ``A B ... + bias = result`` from 2-D tensors, each with its shape (and name) under it."""
+    """LaTeX for ``A B ... + bias = result`` from 2-D tensors, each with its shape (and name) under it.
+
+    With ``result_below``, ``= result`` goes on a second line, for equations too wide for one.
+    """
     if not isinstance(factors, (list, tuple)) or not factors:
         raise TypeError(f"factors must be a non-empty list of 2-D tensors, got {factors!r:.60}")
     factors = [_matrix(f"factors[{i}]", f) for i, f in enumerate(factors)]
@@ -58,6 +62,8 @@ def latex_product(
     rest = parts[len(factors):]
     if bias is not None:
         text += " + " + rest.pop(0)
-    if result is not None:
-        text += " = " + rest.pop(0)
-    return text
+    if result is None:
+        return text
+    if result_below:
+        return rf"\begin{{aligned}} & {text} \\ &= {rest[0]} \end{{aligned}}"
+    return text + " = " + rest[0]

@@ -65,3 +65,11 @@ def test_bad_factors_and_names_are_refused():
         latex_product([[1.0, 2.0]])
     with pytest.raises(ValueError, match=r"one name per matrix shown \(2\)"):
         latex_product([torch.ones(1, 2), torch.ones(2, 1)], names=["a"])
+
+
+def test_result_below_puts_the_result_on_a_second_aligned_line():
+    a, b, r = torch.ones(1, 2), torch.ones(2, 1), torch.full((1, 1), 2.0)
+    one_line = latex_product([a, b], result=r)
+    two_lines = latex_product([a, b], result=r, result_below=True)
+    left, right = one_line.split(" = ")
+    assert two_lines == rf"\begin{{aligned}} & {left} \\ &= {right} \end{{aligned}}"
