@@ -35,7 +35,7 @@ def test_seed_example():
     _check_equations(rnn, x, torch.zeros(2), trace)
     output, _ = rnn(x.unsqueeze(0))
     torch.testing.assert_close(torch.stack([step.h for step in trace]), output[0].detach())
-    # The seed notebook prints h_1 = [-0.3520, 0.5253].
+    # The seed notebook prints the first output, h_0 = [-0.3520, 0.5253].
     torch.testing.assert_close(trace[0].h, torch.tensor([-0.3520, 0.5253]), atol=5e-5, rtol=0)
 
 
