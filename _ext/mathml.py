@@ -28,6 +28,9 @@ UNKNOWN_COMMAND = re.compile(r"\\[A-Za-z]+")
 # Chromium does not stretch an operator along the baseline (it draws \underbrace's U+23DF
 # off-centre and too short), so braces become CSS-drawn brackets: see mathml.css.
 BRACES = {("munder", "&#x23DF;"): "mathml-underbrace", ("mover", "&#x23DE;"): "mathml-overbrace"}
+# An equation may carry a version for narrow screens on a line of its own after this mark (a
+# comment to MathJax, so Jupyter shows the wide one): mathml.css shows one of the two.
+NARROW_MARK = re.compile(r"% narrow: (.*)\n")
 
 
 def _rewrite_environments(latex: str) -> str:
@@ -108,10 +111,20 @@ def latex_to_mathml(latex: str, display: bool) -> str:
     return mathml.replace("<math ", f'<math alttext="{alttext}" ', 1)
 
 
+def versions(latex: str) -> list[tuple[str, str | None]]:
+    """``[(latex, None)]``, or with a NARROW_MARK line ``[(wide, "math-wide"), (narrow, "math-narrow")]``."""
+    mark = NARROW_MARK.search(latex)
+    if not mark:
+        return [(latex, None)]
+    before = latex[: mark.start()]  # e.g. IPython's \displaystyle, shared by both
+    return [(before + latex[mark.end():], "math-wide"), (before + mark.group(1), "math-narrow")]
+
+
 def _render(translator: HTML5Translator, node: nodes.Element, latex: str, display: bool) -> str:
-    """MathML for ``latex``, or the escaped source plus a build warning (an error under ``-W``)."""
+    """MathML for ``latex`` (each version of it), or the escaped source plus a build warning (an error under ``-W``)."""
     try:
-        return latex_to_mathml(latex, display)
+        mathml = [(latex_to_mathml(text, display), css) for text, css in versions(latex)]
+        return "".join(m.replace("<math ", f'<math class="{css}" ', 1) if css else m for m, css in mathml)
     except ValueError as error:
         logger.warning(str(error), location=node, type="mathml")
         return f'<code class="mathml-error">{translator.encode(latex)}</code>'

@@ -1,16 +1,19 @@
 """latex_product: the numbers, the shapes under them, and clear errors for shapes that do not multiply."""
 
+import re
+
 import pytest
 import torch
 
 from rnn_notes import latex_product
+from rnn_notes.equations import NARROW_MARK
 
 
 def test_matrix_times_column_plus_bias_shows_numbers_and_shapes_in_order():
     w = torch.tensor([[1.5, -2.0, 0.25], [0.0, 1.0, -0.125]])
     x = torch.tensor([[2.0], [1.0], [4.0]])
     b = torch.tensor([[0.5], [-1.0]])
-    text = latex_product([w, x], bias=b, result=w @ x + b, decimals=3)
+    text = latex_product([w, x], bias=b, result=w @ x + b, decimals=3, layout="line")
     # Every value of w, x and b, with three decimals, in reading order.
     for number in ("1.500", "-2.000", "0.250", "-0.125", "4.000", "0.500", "-1.000"):
         assert number in text
@@ -73,3 +76,60 @@ def test_result_below_puts_the_result_on_a_second_aligned_line():
     two_lines = latex_product([a, b], result=r, result_below=True)
     left, right = one_line.split(" = ")
     assert two_lines == rf"\begin{{aligned}} & {left} \\ &= {right} \end{{aligned}}"
+
+
+def test_a_result_that_is_not_the_product_fails():
+    w = torch.tensor([[1.5, -2.0, 0.25], [0.0, 1.0, -0.125]])
+    x = torch.tensor([[2.0], [1.0], [4.0]])
+    b = torch.tensor([[0.5], [-1.0]])
+    wrong = w @ x + b
+    wrong[1, 0] += 1e-3  # off in the fourth decimal: a false equation
+    with pytest.raises(ValueError, match=r"result must equal the product of the factors plus the bias.*Mismatched elements: 1 / 2"):
+        latex_product([w, x], bias=b, result=wrong)
+    with pytest.raises(ValueError, match=r"result must equal the product of the factors plus the bias"):
+        latex_product([w, x], bias=b, result=w @ x)  # the bias left out
+    with pytest.raises(ValueError, match=r"result must equal the product of the factors, which"):
+        latex_product([w, x], result=w @ x + b)  # a bias the equation does not show
+    with pytest.raises(ValueError, match=r"result must equal the product"):
+        latex_product([w.T.T, x], result=(w.T @ torch.ones(2, 1))[:2])  # right shape, wrong numbers
+
+
+def test_a_result_within_assert_close_tolerance_renders():
+    torch.manual_seed(0)
+    a, b, c = torch.randn(1, 5), torch.randn(5, 4), torch.randn(4, 2)
+    # torch's other order of the same products: equal up to rounding, as assert_close allows
+    latex_product([a, b, c], result=a @ (b @ c))
+    torch.testing.assert_close(a @ (b @ c), (a @ b) @ c)
+
+
+def test_each_layout_shows_the_same_matrices():
+    w, x, b = torch.ones(2, 5), torch.ones(5, 1), torch.ones(2, 1)
+    texts = {layout: latex_product([w, x], bias=b, result=w @ x + b, layout=layout)
+             for layout in ("line", "result_below", "split", "stacked")}
+    for text in texts.values():
+        assert text.count(r"\underbrace") == 4 and text.count("{") == text.count("}")
+    assert "aligned" not in texts["line"]
+    lines = {layout: len(re.findall(r"\} \\\\ ", text)) + 1 for layout, text in texts.items()}
+    assert lines == {"line": 1, "result_below": 2, "split": 3, "stacked": 4}
+    assert "&= " in texts["result_below"]
+    assert r"+ \; &" in texts["split"] and r"= \; &" in texts["split"]
+    assert r"\cdot \; &" in texts["stacked"]
+    with pytest.raises(ValueError, match=r"layout must be one of .*'fit'\), got 'wide'"):
+        latex_product([w, x], layout="wide")
+
+
+def test_fit_keeps_a_small_product_on_one_line():
+    a, b = torch.ones(1, 2), torch.ones(2, 1)
+    assert latex_product([a, b], result=a @ b) == latex_product([a, b], result=a @ b, layout="line")
+
+
+def test_fit_gives_a_wide_product_a_narrow_version_for_phones():
+    torch.manual_seed(1)
+    w, x, b = torch.randn(2, 5), torch.randn(5, 1), torch.randn(2, 1)
+    text = latex_product([w, x], bias=b, result=w @ x + b, names=["W", "x", "b", "r"])
+    narrow_line, wide = text.split("\n")
+    assert narrow_line.startswith(NARROW_MARK)
+    narrow = narrow_line.removeprefix(NARROW_MARK)
+    # 2x5 times 5x1 plus bias is too wide for 736 px on one line, and the phone gets one matrix a line
+    assert wide != latex_product([w, x], bias=b, result=w @ x + b, names=["W", "x", "b", "r"], layout="line")
+    assert narrow == latex_product([w, x], bias=b, result=w @ x + b, names=["W", "x", "b", "r"], layout="stacked")
