@@ -64,6 +64,7 @@ copybutton_selector = "div:not(.output) > div.highlight pre"
 
 # -- HTML ------------------------------------------------------------------
 html_theme = "furo"
+pygments_dark_style = "github-dark"  # furo's default ("native") underlines module names like links
 html_title = "rnn_notes: nn.RNN a mano"
 
 # -- Site URL and link previews --------------------------------------------

@@ -280,3 +280,72 @@ def test_copy_buttons_copy_the_code_alone(browser, site, name):
     for text in elsewhere:
         assert text.strip(), "a copy button copied nothing"
         assert not re.search(r"^(>>> |\.\.\. |\$ )", text, re.MULTILINE), f"a prompt was copied: {text!r}"
+
+
+# -- Every page fits its column ------------------------------------------------
+# What must not be wider than the text column (the article's content box): equations (the
+# drawn extent of each visible <math>, not its box, which a block equation stretches to the
+# column), tables and figures at both widths, and cell outputs too at 1280 px.
+OVERFLOWS = """(withOutputs) => {
+  const article = document.querySelector("article[role=main]");
+  const style = getComputedStyle(article);
+  const box = article.getBoundingClientRect();
+  const left = box.left + parseFloat(style.paddingLeft), right = box.right - parseFloat(style.paddingRight);
+  const drawn = element => {
+    const range = document.createRange();
+    range.selectNodeContents(element);
+    return range.getBoundingClientRect();
+  };
+  const kinds = {math: "math", table: "table", figure: "figure, img, svg:not(.icon svg, button svg)"};
+  if (withOutputs) kinds.output = "div.cell_output > *";
+  const found = [];
+  for (const [kind, selector] of Object.entries(kinds)) {
+    for (const element of article.querySelectorAll(selector)) {
+      if (!element.checkVisibility() || element.closest(".cell_input")) continue;
+      const rect = kind === "math" ? drawn(element) : element.getBoundingClientRect();
+      if (rect.width === 0) continue;
+      const over = Math.max(rect.right - right, left - rect.left, element.scrollWidth - element.clientWidth);
+      if (over > 1) found.push({kind, over: Math.round(over), width: Math.round(rect.width),
+                                what: (element.getAttribute("alttext") || element.textContent).trim().slice(0, 60)});
+    }
+  }
+  return {column: Math.round(right - left), page: document.documentElement.scrollWidth - document.documentElement.clientWidth, found};
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("name", PAGES)
+def test_nothing_is_wider_than_the_text_column(browser, site, name, width):
+    with visit(browser, site, name) as seen:
+        seen.page.set_viewport_size({"width": width, "height": 900})
+        measured = seen.page.evaluate(OVERFLOWS, width >= 1280)
+    assert measured["column"] >= (700 if width >= 1280 else 340), measured["column"]
+    assert measured["page"] <= 0, f"the page scrolls sideways by {measured['page']} px"
+    assert not measured["found"], f"wider than the {measured['column']} px column at {width} px: {measured['found']}"
+
+
+def test_the_width_check_catches_a_wide_equation_a_wide_table_and_an_output(browser, site):
+    wide = "<math display='block'><mn>" + "1234567890" * 30 + "</mn></math>"
+    with visit(browser, site, "index.html") as seen:
+        seen.page.evaluate("""html => document.querySelector("article[role=main]").insertAdjacentHTML("beforeend", html)""",
+                           f"<div class='math'>{wide}</div><table><tr><td>{'x' * 400}</td></tr></table>"
+                           f"<div class='cell_output'><pre>{'y' * 400}</pre></div>")
+        measured = seen.page.evaluate(OVERFLOWS, True)
+    assert sorted(item["kind"] for item in measured["found"]) == ["math", "output", "table"]
+
+
+# -- Dark theme ------------------------------------------------------------------
+
+UNDERLINED_CODE = """() => [...document.querySelectorAll(".highlight span")]
+  .filter(span => !span.closest("a") && getComputedStyle(span).textDecorationLine.includes("underline"))
+  .map(span => span.className + " " + span.textContent)"""
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_code_is_not_underlined_like_a_link(browser, site, theme):
+    """Module names (`.nn`), classes (`.nc`): Pygments' "native" dark style underlines them."""
+    with visit(browser, site, "paso-fila.html") as seen:
+        set_theme(seen.page, theme)
+        assert seen.page.locator(".highlight .nn").count() > 0, "no module name to look at"
+        underlined = seen.page.evaluate(UNDERLINED_CODE)
+    assert not underlined, f"code underlined in {theme} mode: {underlined}"
