@@ -11,8 +11,8 @@ import notebook_cache  # noqa: E402
 
 # -- Project ---------------------------------------------------------------
 project = "rnn_notes"
-author = "rnn_notes contributors"
-copyright = "2026, rnn_notes contributors"
+author = "colaboradores de rnn_notes"  # Spanish: it shows in the footer
+copyright = "2026, colaboradores de rnn_notes"
 language = "es"  # the site's prose is Spanish
 locale_dirs = ["locale"]  # docs/locale: Spanish for furo's labels (Anterior, Siguiente, ...)
 
@@ -27,6 +27,7 @@ extensions = [
     "course",  # _ext/course.py: chapter downloads and the published-links directive
     "mathml",  # _ext/mathml.py: LaTeX to MathML at build time
     "notebook_cache",  # _ext/notebook_cache.py: cache safe under -j, one log line per notebook
+    "theme_strings",  # _ext/theme_strings.py: furo's hard-coded English labels go through the catalog
 ]
 myst_enable_extensions = [
     "dollarmath",  # $...$ and $$...$$ in prose

@@ -349,3 +349,56 @@ def test_code_is_not_underlined_like_a_link(browser, site, theme):
         assert seen.page.locator(".highlight .nn").count() > 0, "no module name to look at"
         underlined = seen.page.evaluate(UNDERLINED_CODE)
     assert not underlined, f"code underlined in {theme} mode: {underlined}"
+
+
+# -- Spanish wherever a reader looks -------------------------------------------------
+# English words that are not Spanish words: function words (they give away an English sentence)
+# and the words of furo's and Sphinx's interface. Checked word by word in what a reader sees or a
+# screen reader reads: visible text outside code, program output, math and italics (Spanish
+# italicises foreign terms, *broadcasting*), plus every aria-label, title, alt and placeholder
+# and the titles of the icons. The API page is English (docstrings) and is left out.
+ENGLISH = frozenset("""
+    the and of to with this that these is are was for from by on at it its be or not an into
+    your you which when what how all can will has have
+    skip toggle contents content link heading back top made view page edit search previous next
+    home menu light dark mode theme color sidebar navigation expand collapse copy copied clipboard
+    contributors copyright show hide source sources built last updated index table
+""".split())
+SPANISH_PAGES = [name for name in PAGES if name != "api.html"]
+
+READER_TEXT = """() => {
+  const parts = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const element = walker.currentNode.parentElement;
+    if (element.closest("pre, code, kbd, script, style, math, em, .cell_output, .highlight")) continue;
+    if (!element.checkVisibility() && !element.closest("svg")) continue;
+    parts.push(["text", walker.currentNode.textContent]);
+  }
+  for (const element of document.querySelectorAll("[aria-label], [title], [alt], [placeholder]"))
+    for (const name of ["aria-label", "title", "alt", "placeholder"])
+      if (element.hasAttribute(name) && !element.closest(".cell_output, pre"))
+        parts.push([name, element.getAttribute(name)]);
+  return parts;
+}"""
+
+
+def english_words(text: str) -> list[str]:
+    """The words of ``text`` that are in ENGLISH; identifiers (``parameter_table()``, ``nn.RNN``) are not words."""
+    words = re.findall(r"(?<![\w.@])[^\W\d_]+(?:'[a-z]+)?(?![\w(])", text)
+    return [word for word in words if word.lower() in ENGLISH]
+
+
+def test_the_english_check_finds_english_and_passes_spanish():
+    assert english_words("Toggle Light / Dark / Auto color theme") == ["Toggle", "Light", "Dark", "color", "theme"]
+    assert english_words("Made with Sphinx and @pradyunsg's Furo") == ["Made", "with", "and"]
+    assert english_words("el enlace canónico; parameter_table() (en el módulo rnn_notes), nn.Linear") == []
+
+
+@pytest.mark.parametrize("name", SPANISH_PAGES)
+def test_no_english_outside_code_and_outputs(browser, site, name):
+    with visit(browser, site, name) as seen:
+        parts = seen.page.evaluate(READER_TEXT)
+    found = sorted({f"{where}: {text.strip()[:80]!r} ({', '.join(english_words(text))})"
+                    for where, text in parts if english_words(text)})
+    assert not found, f"English on {name}:\n" + "\n".join(found)

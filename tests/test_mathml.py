@@ -134,3 +134,28 @@ def test_a_built_page_keeps_equation_numbers_and_links(tmp_path):
     assert 'href="#equation-eq-step"' in page
     assert page.count('display="block"') == 3  # the two equations of the second block are separate
     assert "\\tanh" not in re.sub(r'alttext="[^"]*"', "", page)  # the LaTeX survives only as alttext
+
+
+def test_a_narrow_version_becomes_a_second_math_element_with_its_class():
+    from mathml import versions
+
+    wide, narrow = r"a + b = c", r"\begin{aligned} & a \\ + \; & b \end{aligned}"
+    latex = rf"\displaystyle % narrow: {narrow}" + "\n" + wide
+    assert versions(latex) == [(rf"\displaystyle {wide}", "math-wide"), (rf"\displaystyle {narrow}", "math-narrow")]
+    assert versions(wide) == [(wide, None)]
+    for text, _ in versions(latex):
+        parse(latex_to_mathml(text, display=True))  # each version converts on its own
+
+
+def test_latex_product_output_renders_in_both_versions():
+    import torch
+    from rnn_notes import latex_product
+
+    w, x = torch.ones(2, 5), torch.ones(5, 1)
+    from mathml import versions
+
+    parts = versions(latex_product([w, x], bias=x[:2], result=w @ x + x[:2]))
+    assert [css for _, css in parts] == ["math-wide", "math-narrow"]
+    for text, _ in parts:  # every number of W, x, the bias and the result, in each version
+        numbers = texts(parse(latex_to_mathml(text, display=True)), "mn")
+        assert numbers.count("1.0000") == 10 + 5 + 2 and numbers.count("6.0000") == 2
