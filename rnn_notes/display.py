@@ -143,10 +143,11 @@ def format_vector(tensor: Tensor, decimals: int = 4) -> str:
 def trace_rows(
     trace: list[StepTrace], layer_output: Tensor | None = None, decimals: int = 4
 ) -> list[dict[str, str]]:
-    """One row per quantity and one column per step t = 1..T, under the site's headers.
+    """One row per quantity and one column per step t = 1..T, under the site's (Spanish) headers.
 
-    Vectors are LaTeX columns. With ``layer_output (seq, hidden)`` two more rows: the
-    layer's h_t and the largest absolute difference from the trace's h_t.
+    Labels are symbols: x_t, a_t (input term), h_{t-1}, r_t (recurrent term), z_t, h_t.
+    Vectors are small LaTeX columns. With ``layer_output (seq, hidden)`` two more rows: the
+    layer's h_t (hat h_t) and Delta_t, the largest absolute difference from the trace's h_t.
     """
     if not isinstance(trace, list):
         raise TypeError(f"trace must be the list trace_rnn returns, got {type(trace).__name__}")
@@ -163,21 +164,22 @@ def trace_rows(
         layer_output = layer_output.detach()
     quantities = {
         "$x_t$": lambda s: s.x,
-        r"$x_t W_{ih}^\top + b_{ih}$": lambda s: s.input_term,
+        "$a_t$": lambda s: s.input_term,
         "$h_{t-1}$": lambda s: s.h_prev,
-        r"$h_{t-1} W_{hh}^\top + b_{hh}$": lambda s: s.recurrent_term,
+        "$r_t$": lambda s: s.recurrent_term,
         "$z_t$": lambda s: s.pre_activation,
-        "$h_t$ a mano": lambda s: s.h,
+        "$h_t$": lambda s: s.h,
     }
     if layer_output is not None:
-        quantities["$h_t$ de la capa"] = lambda s: layer_output[s.t - 1]
+        quantities[r"$\hat h_t$"] = lambda s: layer_output[s.t - 1]
+    # Short labels and \small columns keep three steps within a 390 px phone screen.
     rows = [
-        {"": label} | {f"$t = {s.t}$": f"${latex_matrix(of(s), decimals)}$" for s in trace}
+        {"": label} | {f"$t = {s.t}$": rf"$\small {latex_matrix(of(s), decimals)}$" for s in trace}
         for label, of in quantities.items()
     ]
     if layer_output is not None:
         differences = [(s.h - layer_output[s.t - 1]).abs().max().item() for s in trace]
-        rows.append({"": "diferencia máxima"} | {
+        rows.append({"": r"$\Delta_t$"} | {
             f"$t = {s.t}$": spanish_number(d) for s, d in zip(trace, differences)
         })
     return rows

@@ -116,9 +116,8 @@ def test_trace_rows_of_the_seed_example():
     rows = trace_rows(trace)
     # One row per quantity, one column per step t = 1..T.
     assert list(rows[0]) == ["", "$t = 1$", "$t = 2$", "$t = 3$"]
-    assert [row[""] for row in rows] == ["$x_t$", r"$x_t W_{ih}^\top + b_{ih}$", "$h_{t-1}$",
-                                         r"$h_{t-1} W_{hh}^\top + b_{hh}$", "$z_t$", "$h_t$ a mano"]
-    column = lambda v: "$" + latex_matrix(v) + "$"  # noqa: E731
+    assert [row[""] for row in rows] == ["$x_t$", "$a_t$", "$h_{t-1}$", "$r_t$", "$z_t$", "$h_t$"]
+    column = lambda v: r"$\small " + latex_matrix(v) + "$"  # noqa: E731
     assert rows[0]["$t = 3$"] == column(x[2])
     assert rows[2]["$t = 1$"] == column(torch.zeros(2))  # h_0, the initial state
     # At t=1 the recurrent term is just b_hh, which the seed prints as [0.1025, -0.0028].
@@ -133,8 +132,8 @@ def test_trace_rows_with_the_layer_output():
     rnn, x = seed_rnn(), seed_sequence()
     output = rnn(x)[0].detach()
     rows = trace_rows(trace_rnn(rnn, x), output, decimals=3)
-    assert [row[""] for row in rows[-2:]] == ["$h_t$ de la capa", "diferencia máxima"]
-    assert rows[-2]["$t = 2$"] == "$" + latex_matrix(output[1], 3) + "$"
+    assert [row[""] for row in rows[-2:]] == [r"$\hat h_t$", r"$\Delta_t$"]
+    assert rows[-2]["$t = 2$"] == r"$\small " + latex_matrix(output[1], 3) + "$"
 
 
 def test_trace_rows_difference_is_measured():
