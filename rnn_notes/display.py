@@ -95,8 +95,11 @@ class Prose(str):
         printer.text(str(self))
 
 
-def spanish_number(value: float, digits: int = 1) -> Prose:
-    """A number as Spanish prose writes it: ``6e-08`` is ``6,0·10⁻⁸``, ``0.25`` is ``2,5·10⁻¹``; zero is ``0``."""
+def spanish_number(value: float, digits: int = 1) -> str:
+    """A number as Spanish prose writes it: ``6e-08`` is ``6,0·10⁻⁸``, ``0.25`` is ``2,5·10⁻¹``; zero is ``0``.
+
+    The text's repr has no quotes, so a page can ``glue`` it into a sentence.
+    """
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"value must be a real number, got {type(value).__name__}")
     digits = _checks.decimals(digits)
