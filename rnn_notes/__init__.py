@@ -2,11 +2,13 @@
 
 from .display import (
     ParameterRow,
+    describe_parameter,
     format_vector,
     latex_matrix,
     markdown_table,
     parameter_rows,
     parameter_table,
+    spanish_number,
     trace_rows,
 )
 from .equations import latex_product
@@ -19,6 +21,7 @@ __all__ = [
     "ParameterRow",
     "StepTrace",
     "Weights",
+    "describe_parameter",
     "format_vector",
     "input_term",
     "latex_matrix",
@@ -33,6 +36,7 @@ __all__ = [
     "run_in_chunks",
     "seed_rnn",
     "seed_sequence",
+    "spanish_number",
     "step_column",
     "step_row",
     "trace_rnn",

@@ -12,49 +12,105 @@ from .layer import StepTrace
 
 @dataclass(frozen=True)
 class ParameterRow:
-    """One parameter of an ``nn.RNN``: its name, shape, role, size and values."""
+    """One parameter of an ``nn.RNN``: its name, shape, what it is, size and values.
+
+    ``kind`` is ``"weight"`` or ``"bias"``; ``source`` is ``"input"`` (the layer's input: x, or
+    the output of the layer below) or ``"hidden"`` (the previous state); ``direction`` is
+    ``"forward"`` or ``"reverse"``.
+    """
 
     name: str
     shape: tuple[int, ...]
-    role: str
+    kind: str
+    source: str
+    layer: int
+    direction: str
     numel: int
     value: Tensor
 
 
-def _role(name: str) -> str:
-    """``weight_ih_l0_reverse`` to ``"input → hidden, layer 0, reverse direction"``."""
+def _fields(name: str) -> tuple[str, str, int, str]:
+    """``weight_ih_l0_reverse`` to ``("weight", "input", 0, "reverse")``."""
     kind, source, layer = name.split("_")[:3]
-    if source == "ih":
-        start = "input" if layer == "l0" else f"layer {int(layer[1:]) - 1} output"
-        connects = f"{start} → hidden"
-    else:
-        connects = "hidden → hidden"
-    what = "bias" if kind == "bias" else "weights"
     direction = "reverse" if name.endswith("_reverse") else "forward"
-    return f"{connects} {what}, layer {layer[1:]}, {direction} direction"
+    return kind, {"ih": "input", "hh": "hidden"}[source], int(layer[1:]), direction
 
 
 def parameter_table(module: nn.RNN) -> list[ParameterRow]:
     """One row per parameter of ``module``, in ``named_parameters`` order."""
     module = _checks.rnn_module(module)
     return [
-        ParameterRow(name, tuple(p.shape), _role(name), p.numel(), p.detach())
+        ParameterRow(name, tuple(p.shape), *_fields(name), p.numel(), p.detach())
         for name, p in module.named_parameters()
     ]
 
 
-def parameter_rows(module: nn.RNN, decimals: int = 4) -> list[dict[str, str]]:
-    """``parameter_table`` as rows of text; values as inline LaTeX matrices."""
+# The site's words for the parameter table (the pages are Spanish).
+_KIND = {"weight": "pesos", "bias": "sesgo"}
+_DIRECTION = {"forward": "directa", "reverse": "inversa"}
+
+
+def describe_parameter(row: ParameterRow) -> str:
+    """What a parameter is, in the site's Spanish, e.g. ``pesos de la entrada; capa 0, dirección directa``."""
+    if row.source == "hidden":
+        source = "del estado anterior"
+    elif row.layer == 0:
+        source = "de la entrada"
+    else:
+        source = f"de la salida de la capa {row.layer - 1}"
+    return f"{_KIND[row.kind]} {source}; capa {row.layer}, dirección {_DIRECTION[row.direction]}"
+
+
+def parameter_symbol(row: ParameterRow) -> str:
+    """The parameter's symbol in the site's equations, e.g. ``$W_{ih}$``; layer and direction as a superscript."""
+    letter = "W" if row.kind == "weight" else "b"
+    index = "ih" if row.source == "input" else "hh"
+    marks = ([f"{row.layer}"] if row.layer else []) + (["R"] if row.direction == "reverse" else [])
+    return f"${letter}_{{{index}}}" + (f"^{{({','.join(marks)})}}$" if marks else "$")
+
+
+def parameter_rows(module: nn.RNN) -> list[dict[str, str]]:
+    """``parameter_table`` as rows of text under the site's headers (parámetro, símbolo, forma, qué es)."""
     return [
         {
-            "name": f"`{row.name}`",
-            "shape": str(row.shape),
-            "role": row.role,
-            "elements": str(row.numel),
-            "values": f"${latex_matrix(row.value, decimals)}$",
+            "parámetro": f"`{row.name}`",
+            "símbolo": parameter_symbol(row),
+            "forma": str(row.shape),
+            "qué es": describe_parameter(row),
         }
         for row in parameter_table(module)
     ]
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+class Prose(str):
+    """Text that a notebook shows as it is, without quotes, so ``{glue:text}`` can put it in a sentence."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        printer.text(str(self))
+
+
+def spanish_number(value: float, digits: int = 1) -> str:
+    """A number as Spanish prose writes it: ``6e-08`` is ``6,0·10⁻⁸``, ``0.25`` is ``2,5·10⁻¹``; zero is ``0``.
+
+    The text's repr has no quotes, so a page can ``glue`` it into a sentence.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"value must be a real number, got {type(value).__name__}")
+    digits = _checks.decimals(digits)
+    if value == 0:
+        return Prose("0")
+    mantissa, exponent = f"{value:.{digits}e}".split("e")
+    mantissa = mantissa.replace(".", ",").replace("-", "−")
+    exponent = str(int(exponent))
+    if exponent == "0":
+        return Prose(mantissa)
+    return Prose(f"{mantissa}·10{exponent.translate(_SUPERSCRIPT)}")
 
 
 def _number(value: float, decimals: int) -> str:
@@ -90,7 +146,12 @@ def format_vector(tensor: Tensor, decimals: int = 4) -> str:
 def trace_rows(
     trace: list[StepTrace], layer_output: Tensor | None = None, decimals: int = 4
 ) -> list[dict[str, str]]:
-    """One row of text per step; with ``layer_output (seq, hidden)`` also the layer's row and the difference."""
+    """One row per quantity and one column per step t = 1..T, under the site's (Spanish) headers.
+
+    Labels are symbols: x_t, a_t (input term), h_{t-1}, r_t (recurrent term), z_t, h_t.
+    Vectors are small LaTeX columns. With ``layer_output (seq, hidden)`` two more rows: the
+    layer's h_t (hat h_t) and Delta_t, the largest absolute difference from the trace's h_t.
+    """
     if not isinstance(trace, list):
         raise TypeError(f"trace must be the list trace_rnn returns, got {type(trace).__name__}")
     if not trace:
@@ -103,27 +164,32 @@ def trace_rows(
         layer_output = _checks.tensor("layer_output", layer_output)
         _checks.shape("layer_output", layer_output, (len(trace), trace[0].h.shape[0]), "seq, hidden_size")
         _checks.same_dtype("the trace", trace[0].h.dtype, layer_output=layer_output)
-    rows = []
-    for step in trace:
-        row = {
-            "$t$": str(step.t),
-            "$x_t$": format_vector(step.x, decimals),
-            r"$x_t W_{ih}^\top + b_{ih}$": format_vector(step.input_term, decimals),
-            "$h_{t-1}$": format_vector(step.h_prev, decimals),
-            r"$h_{t-1} W_{hh}^\top + b_{hh}$": format_vector(step.recurrent_term, decimals),
-            "$z_t$": format_vector(step.pre_activation, decimals),
-            "$h_t$ (manual)": format_vector(step.h, decimals),
-        }
-        if layer_output is not None:
-            layer_h = layer_output[step.t].detach()
-            row["$h_t$ (nn.RNN)"] = format_vector(layer_h, decimals)
-            row["max abs difference"] = f"{(step.h - layer_h).abs().max().item():.1e}"
-        rows.append(row)
+        layer_output = layer_output.detach()
+    quantities = {
+        "$x_t$": lambda s: s.x,
+        "$a_t$": lambda s: s.input_term,
+        "$h_{t-1}$": lambda s: s.h_prev,
+        "$r_t$": lambda s: s.recurrent_term,
+        "$z_t$": lambda s: s.pre_activation,
+        "$h_t$": lambda s: s.h,
+    }
+    if layer_output is not None:
+        quantities[r"$\hat h_t$"] = lambda s: layer_output[s.t - 1]
+    # Short labels and \small columns keep three steps within a 390 px phone screen.
+    rows = [
+        {"": label} | {f"$t = {s.t}$": rf"$\small {latex_matrix(of(s), decimals)}$" for s in trace}
+        for label, of in quantities.items()
+    ]
+    if layer_output is not None:
+        differences = [(s.h - layer_output[s.t - 1]).abs().max().item() for s in trace]
+        rows.append({"": r"$\Delta_t$"} | {
+            f"$t = {s.t}$": spanish_number(d) for s, d in zip(trace, differences)
+        })
     return rows
 
 
-def markdown_table(rows: list[dict[str, str]], headers: dict[str, str] | None = None) -> str:
-    """A Markdown table from rows of text with the same keys; the header shows each key, or ``headers[key]``."""
+def markdown_table(rows: list[dict[str, str]]) -> str:
+    """A Markdown table from rows of text with the same keys; the keys are the header."""
     if not isinstance(rows, list):
         raise TypeError(f"rows must be a list of dicts, got {type(rows).__name__}")
     if not rows:
@@ -132,13 +198,7 @@ def markdown_table(rows: list[dict[str, str]], headers: dict[str, str] | None = 
         if not isinstance(row, dict) or not all(isinstance(v, str) for v in row.values()):
             raise TypeError(f"every row must be a dict of str to str, got {row!r}")
     header = list(rows[0])
-    headers = {} if headers is None else headers
-    if not isinstance(headers, dict) or not all(isinstance(v, str) for v in headers.values()):
-        raise TypeError(f"headers must be a dict of str to str, got {headers!r}")
-    if unknown := sorted(set(headers) - set(header)):
-        raise ValueError(f"headers renames columns the rows lack: {unknown}; the columns are {header}")
-    shown = [headers.get(key, key) for key in header]
-    lines = ["| " + " | ".join(shown) + " |", "|" + " --- |" * len(header)]
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
     for row in rows:
         if list(row) != header:
             raise ValueError(f"every row must have the columns {header}, got {list(row)}")

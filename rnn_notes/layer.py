@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
+import torch.nn.functional as F
 from torch import Tensor, nn
 
 from . import _checks
@@ -76,21 +77,22 @@ def _prepare(rnn: nn.RNN, x: object, h0: object) -> tuple[Tensor, Tensor, bool]:
 def _run_direction(
     inputs: Tensor, h: Tensor, weights: Weights, act: Callable[[Tensor], Tensor], reverse: bool
 ) -> tuple[Tensor, Tensor]:
-    """One layer, one direction over ``(seq, batch, input)``; return the states and the last one."""
-    projected = _affine(inputs, weights.w_ih, weights.b_ih)  # one matmul for every step
-    if weights.b_hh is not None:
-        projected = projected + weights.b_hh  # b_hh does not depend on t either
-    w_hh_t = weights.w_hh.T
+    """One layer, one direction over ``(seq, batch, input)``; return the states and the last one.
+
+    Same operations in the same order as the layer on the CPU: ``F.linear`` (``x W^T + b``)
+    projects every step's input in one product, then each step adds ``F.linear(h, W_hh, b_hh)``.
+    """
+    projected = F.linear(inputs, weights.w_ih, weights.b_ih)  # (seq*batch, input) x (input, hidden)
     steps = range(inputs.shape[0] - 1, -1, -1) if reverse else range(inputs.shape[0])
     states = [None] * inputs.shape[0]
     for t in steps:
-        h = act(projected[t] + h @ w_hh_t)
+        h = act(F.linear(h, weights.w_hh, weights.b_hh) + projected[t])
         states[t] = h
     return torch.stack(states), h
 
 
 def manual_rnn(rnn: nn.RNN, x: Tensor, h0: Tensor | None = None) -> tuple[Tensor, Tensor]:
-    """Same call, same ``(output, h_n)`` as ``rnn(x, h0)``, from matmul, add and tanh/relu.
+    """Same call, same ``(output, h_n)`` as ``rnn(x, h0)``, from ``F.linear``, add and tanh/relu.
 
     ``x`` is ``(seq, input)``, ``(seq, batch, input)`` or, with ``batch_first``,
     ``(batch, seq, input)``. Dropout between layers draws random masks, so an RNN with
@@ -123,7 +125,10 @@ def manual_rnn(rnn: nn.RNN, x: Tensor, h0: Tensor | None = None) -> tuple[Tensor
 
 @dataclass(frozen=True)
 class StepTrace:
-    """Step ``t`` of a one-layer RNN on one sequence; ``x`` is ``(input,)``, the rest ``(hidden,)``."""
+    """Step ``t`` (1..T) of a one-layer RNN on one sequence: ``h_prev`` is h_{t-1} (h_0 is ``h0``).
+
+    ``x`` is ``(input,)``, the rest ``(hidden,)``.
+    """
 
     t: int
     x: Tensor
@@ -135,7 +140,11 @@ class StepTrace:
 
 
 def trace_rnn(rnn: nn.RNN, x: Tensor, h0: Tensor | None = None) -> list[StepTrace]:
-    """Every intermediate of a one-layer, one-direction RNN on a single sequence, step by step."""
+    """Every intermediate of a one-layer, one-direction RNN on a single sequence, steps t = 1..T.
+
+    Each step projects its own input (a vector-matrix product), as one does by hand; the
+    layer projects all steps in one product, so the last bit of a result may differ.
+    """
     rnn = _checks.rnn_module(rnn)
     if rnn.num_layers != 1 or rnn.bidirectional:
         raise ValueError(
@@ -150,7 +159,7 @@ def trace_rnn(rnn: nn.RNN, x: Tensor, h0: Tensor | None = None) -> list[StepTrac
     trace = []
     with torch.no_grad():
         h = h0[0, 0]
-        for t, x_t in enumerate(seq[:, 0]):
+        for t, x_t in enumerate(seq[:, 0], start=1):
             a = _affine(x_t, weights.w_ih, weights.b_ih)
             r = _affine(h, weights.w_hh, weights.b_hh)
             trace.append(StepTrace(t, x_t, a, h, r, a + r, act(a + r)))

@@ -165,6 +165,11 @@ CASES = [
      lambda: rn.trace_rows(TRACE, [[0.0, 0.0]] * 4)),
     ("trace_rows layer output dtype", TypeError, "layer_output has dtype torch.float64, expected torch.float32 like the trace",
      lambda: rn.trace_rows(TRACE, torch.zeros(4, 2, dtype=torch.float64))),
+    # spanish_number
+    ("spanish_number of a tensor", TypeError, "value must be a real number, got Tensor",
+     lambda: rn.spanish_number(torch.tensor(1.0))),
+    ("spanish_number negative digits", ValueError, "decimals must be >= 0, got -1",
+     lambda: rn.spanish_number(1.0, -1)),
     # markdown_table
     ("markdown_table not a list", TypeError, "rows must be a list of dicts, got dict",
      lambda: rn.markdown_table({"a": "1"})),
@@ -172,11 +177,6 @@ CASES = [
      lambda: rn.markdown_table([])),
     ("markdown_table different columns", ValueError, "every row must have the columns ['a', 'b'], got ['a', 'c']",
      lambda: rn.markdown_table([{"a": "1", "b": "2"}, {"a": "3", "c": "4"}])),
-    ("markdown_table headers not a dict", TypeError, "headers must be a dict of str to str, got ['x']",
-     lambda: rn.markdown_table([{"a": "1"}], headers=["x"])),
-    ("markdown_table headers for a missing column", ValueError,
-     "headers renames columns the rows lack: ['z']; the columns are ['a']",
-     lambda: rn.markdown_table([{"a": "1"}], headers={"z": "zeta"})),
     ("markdown_table value not text", TypeError, "dict of str to str, got {'a': 1}",
      lambda: rn.markdown_table([{"a": 1}])),
 ]

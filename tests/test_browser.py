@@ -223,8 +223,8 @@ def test_math_is_drawn_not_shown_as_latex(browser, site, name):
         assert box["width"] > 0 and box["height"] > 0, box
     for matrix in brackets:
         assert min(matrix["fences"]) >= 0.9 * matrix["table"], f"matrix brackets do not stretch: {matrix}"
-    if name == "parametros.html":
-        assert brackets, "the parameter table's matrices were not measured"
+    if name == "paso-columna.html":
+        assert brackets, "the step equations' matrices were not measured"
 
 
 @pytest.mark.parametrize("name", PAGES)

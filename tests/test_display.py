@@ -4,6 +4,7 @@ import torch
 from torch import nn
 
 from rnn_notes import (
+    describe_parameter,
     format_vector,
     latex_matrix,
     markdown_table,
@@ -11,6 +12,7 @@ from rnn_notes import (
     parameter_table,
     seed_rnn,
     seed_sequence,
+    spanish_number,
     trace_rnn,
     trace_rows,
 )
@@ -18,53 +20,59 @@ from rnn_notes import (
 
 def test_parameter_table_two_layers_bidirectional():
     rnn = nn.RNN(3, 4, num_layers=2, bidirectional=True)
-    rows = {row.name: row for row in parameter_table(rnn)}
+    table = parameter_table(rnn)
+    assert [row.name for row in table] == [n for n, _ in rnn.named_parameters()]
     # Layer 0 reads the 3 input features; layer 1 reads both directions of layer 0 (2 * 4).
-    expected = {
-        "weight_ih_l0": ((4, 3), "input → hidden weights, layer 0, forward direction"),
-        "weight_hh_l0": ((4, 4), "hidden → hidden weights, layer 0, forward direction"),
-        "bias_ih_l0": ((4,), "input → hidden bias, layer 0, forward direction"),
-        "bias_hh_l0": ((4,), "hidden → hidden bias, layer 0, forward direction"),
-        "weight_ih_l0_reverse": ((4, 3), "input → hidden weights, layer 0, reverse direction"),
-        "weight_hh_l0_reverse": ((4, 4), "hidden → hidden weights, layer 0, reverse direction"),
-        "bias_ih_l0_reverse": ((4,), "input → hidden bias, layer 0, reverse direction"),
-        "bias_hh_l0_reverse": ((4,), "hidden → hidden bias, layer 0, reverse direction"),
-        "weight_ih_l1": ((4, 8), "layer 0 output → hidden weights, layer 1, forward direction"),
-        "weight_hh_l1": ((4, 4), "hidden → hidden weights, layer 1, forward direction"),
-        "bias_ih_l1": ((4,), "layer 0 output → hidden bias, layer 1, forward direction"),
-        "bias_hh_l1": ((4,), "hidden → hidden bias, layer 1, forward direction"),
-        "weight_ih_l1_reverse": ((4, 8), "layer 0 output → hidden weights, layer 1, reverse direction"),
-        "weight_hh_l1_reverse": ((4, 4), "hidden → hidden weights, layer 1, reverse direction"),
-        "bias_ih_l1_reverse": ((4,), "layer 0 output → hidden bias, layer 1, reverse direction"),
-        "bias_hh_l1_reverse": ((4,), "hidden → hidden bias, layer 1, reverse direction"),
-    }
-    numel = {(4, 3): 12, (4, 4): 16, (4,): 4, (4, 8): 32}
-    assert set(rows) == set(expected)
-    for name, (shape, role) in expected.items():
-        assert rows[name].shape == shape
-        assert rows[name].role == role
-        assert rows[name].numel == numel[shape]
-        assert torch.equal(rows[name].value, getattr(rnn, name))
-        assert not rows[name].value.requires_grad
-    assert [row.name for row in parameter_table(rnn)] == [n for n, _ in rnn.named_parameters()]
+    for row in table:
+        parameter = getattr(rnn, row.name)
+        assert row.shape == tuple(parameter.shape)
+        assert row.numel == parameter.numel()
+        assert torch.equal(row.value, parameter)
+        assert not row.value.requires_grad
+    fields = {row.name: (row.kind, row.source, row.layer, row.direction) for row in table}
+    assert fields["weight_ih_l0"] == ("weight", "input", 0, "forward")
+    assert fields["bias_hh_l0_reverse"] == ("bias", "hidden", 0, "reverse")
+    assert fields["weight_ih_l1_reverse"] == ("weight", "input", 1, "reverse")
+    assert fields["bias_ih_l1"] == ("bias", "input", 1, "forward")
+    assert {row.shape for row in table if row.name.startswith("weight_ih_l1")} == {(4, 8)}
 
 
 def test_parameter_table_without_bias():
     rnn = nn.RNN(2, 3, num_layers=3, bias=False)
-    names = [row.name for row in parameter_table(rnn)]
-    assert names == ["weight_ih_l0", "weight_hh_l0", "weight_ih_l1", "weight_hh_l1",
-                     "weight_ih_l2", "weight_hh_l2"]
-    assert parameter_table(rnn)[4].role == "layer 1 output → hidden weights, layer 2, forward direction"
+    table = parameter_table(rnn)
+    assert [row.name for row in table] == ["weight_ih_l0", "weight_hh_l0", "weight_ih_l1",
+                                           "weight_hh_l1", "weight_ih_l2", "weight_hh_l2"]
+    assert [(row.kind, row.source, row.layer) for row in table[4:]] == [
+        ("weight", "input", 2), ("weight", "hidden", 2)]
+
+
+def test_describe_parameter_in_spanish():
+    rows = {row.name: row for row in parameter_table(nn.RNN(3, 4, num_layers=2, bidirectional=True))}
+    assert describe_parameter(rows["weight_ih_l0"]) == "pesos de la entrada; capa 0, dirección directa"
+    assert describe_parameter(rows["bias_hh_l0_reverse"]) == (
+        "sesgo del estado anterior; capa 0, dirección inversa")
+    assert describe_parameter(rows["weight_ih_l1"]) == (
+        "pesos de la salida de la capa 0; capa 1, dirección directa")
 
 
 def test_parameter_rows_of_the_seed_layer():
-    rows = parameter_rows(seed_rnn(), decimals=2)
-    assert [row["name"] for row in rows] == ["`weight_ih_l0`", "`weight_hh_l0`",
-                                              "`bias_ih_l0`", "`bias_hh_l0`"]
-    assert [row["shape"] for row in rows] == ["(2, 5)", "(2, 2)", "(2,)", "(2,)"]
-    assert [row["elements"] for row in rows] == ["10", "4", "2", "2"]
-    # Seed notebook: weight_hh_l0 = [[0.1961, 0.0349], [0.2583, -0.2756]].
-    assert rows[1]["values"] == r"$\begin{bmatrix} 0.20 & 0.03 \\ 0.26 & -0.28 \end{bmatrix}$"
+    rnn = seed_rnn()
+    rows = parameter_rows(rnn)
+    assert list(rows[0]) == ["parámetro", "símbolo", "forma", "qué es"]
+    assert [row["parámetro"] for row in rows] == [f"`{n}`" for n, _ in rnn.named_parameters()]
+    assert [row["símbolo"] for row in rows] == ["$W_{ih}$", "$W_{hh}$", "$b_{ih}$", "$b_{hh}$"]
+    assert [row["forma"] for row in rows] == [str(tuple(p.shape)) for p in rnn.parameters()]
+    assert rows[3]["qué es"] == "sesgo del estado anterior; capa 0, dirección directa"
+
+
+def test_spanish_number():
+    assert spanish_number(6e-8) == "6,0·10⁻⁸"
+    assert spanish_number(-1.25e-3, digits=2) == "−1,25·10⁻³"
+    assert spanish_number(0.0) == "0"
+    assert spanish_number(3.0) == "3,0"
+    assert spanish_number(250.0) == "2,5·10²"
+    # Shown without quotes, so {glue:text} puts the bare text into a sentence.
+    assert repr(spanish_number(6e-8)) == "6,0·10⁻⁸"
 
 
 def test_latex_matrix_vector_as_column_and_row():
@@ -100,40 +108,36 @@ def test_markdown_table():
     assert markdown_table(rows) == "| a | b |\n| --- | --- |\n| 1 | x |\n| 2 | $y$ |"
 
 
-def test_markdown_table_renames_some_headers():
-    rows = [{"a": "1", "b": "x"}]
-    assert markdown_table(rows, headers={"b": "be"}) == "| a | be |\n| --- | --- |\n| 1 | x |"
-
-
 def test_trace_rows_of_the_seed_example():
     rnn, x = seed_rnn(), seed_sequence()
-    rows = trace_rows(trace_rnn(rnn, x))
-    assert list(rows[0]) == ["$t$", "$x_t$", r"$x_t W_{ih}^\top + b_{ih}$", "$h_{t-1}$",
-                             r"$h_{t-1} W_{hh}^\top + b_{hh}$", "$z_t$", "$h_t$ (manual)"]
-    assert [row["$t$"] for row in rows] == ["0", "1", "2"]
-    assert rows[2]["$x_t$"] == "[3.0000, 3.0000, 3.0000, 3.0000, 3.0000]"
-    assert rows[0]["$h_{t-1}$"] == "[0.0000, 0.0000]"
-    # At t=0 the recurrent term is just b_hh, which the seed prints as [0.1025, -0.0028].
-    assert rows[0][r"$h_{t-1} W_{hh}^\top + b_{hh}$"] == "[0.1025, -0.0028]"
-    # The seed notebook's outputs, rounded to 4 decimals.
-    assert [row["$h_t$ (manual)"] for row in rows] == [
-        "[-0.3520, 0.5253]", "[-0.6842, 0.7607]", "[-0.8649, 0.9047]"
-    ]
-    assert rows[1]["$h_{t-1}$"] == rows[0]["$h_t$ (manual)"]
+    with torch.no_grad():
+        output, _ = rnn(x)
+    trace = trace_rnn(rnn, x)
+    rows = trace_rows(trace)
+    # One row per quantity, one column per step t = 1..T.
+    assert list(rows[0]) == ["", "$t = 1$", "$t = 2$", "$t = 3$"]
+    assert [row[""] for row in rows] == ["$x_t$", "$a_t$", "$h_{t-1}$", "$r_t$", "$z_t$", "$h_t$"]
+    column = lambda v: r"$\small " + latex_matrix(v) + "$"  # noqa: E731
+    assert rows[0]["$t = 3$"] == column(x[2])
+    assert rows[2]["$t = 1$"] == column(torch.zeros(2))  # h_0, the initial state
+    # At t=1 the recurrent term is just b_hh, which the seed prints as [0.1025, -0.0028].
+    assert rows[3]["$t = 1$"] == column(rnn.bias_hh_l0)
+    # h_t is the layer's output at step t (1-based), and h_{t-1} of the next column.
+    for t in (1, 2, 3):
+        assert rows[5][f"$t = {t}$"] == column(output[t - 1])
+    assert rows[2]["$t = 2$"] == rows[5]["$t = 1$"]
 
 
 def test_trace_rows_with_the_layer_output():
     rnn, x = seed_rnn(), seed_sequence()
-    output, _ = rnn(x)
+    output = rnn(x)[0].detach()
     rows = trace_rows(trace_rnn(rnn, x), output, decimals=3)
-    assert list(rows[0])[-2:] == ["$h_t$ (nn.RNN)", "max abs difference"]
-    assert [row["$h_t$ (nn.RNN)"] for row in rows] == ["[-0.352, 0.525]", "[-0.684, 0.761]",
-                                                     "[-0.865, 0.905]"]
-    assert all(float(row["max abs difference"]) < 1e-6 for row in rows)
+    assert [row[""] for row in rows[-2:]] == [r"$\hat h_t$", r"$\Delta_t$"]
+    assert rows[-2]["$t = 2$"] == r"$\small " + latex_matrix(output[1], 3) + "$"
 
 
 def test_trace_rows_difference_is_measured():
     rnn, x = seed_rnn(), seed_sequence()
     shifted = rnn(x)[0].detach() + torch.tensor([0.0, 0.25])
     rows = trace_rows(trace_rnn(rnn, x), shifted)
-    assert [float(row["max abs difference"]) for row in rows] == [0.25, 0.25, 0.25]
+    assert [rows[-1][f"$t = {t}$"] for t in (1, 2, 3)] == ["2,5·10⁻¹"] * 3

@@ -55,6 +55,34 @@ def test_matches_nn_rnn(seed, input_size, hidden_size, num_layers, bidirectional
         torch.testing.assert_close(got, want)
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**16),
+    input_size=st.integers(1, 40),
+    hidden_size=st.integers(1, 12),
+    num_layers=st.integers(1, 3),
+    bidirectional=st.booleans(),
+    bias=st.booleans(),
+    batch_first=st.booleans(),
+    batch=st.one_of(st.none(), st.integers(1, 3)),
+    seq_len=st.integers(1, 8),
+)
+def test_bit_for_bit_on_cpu(seed, input_size, hidden_size, num_layers, bidirectional, bias,
+                            batch_first, batch, seq_len):
+    """The layer's own operations in its order: not just close, the same bits (on the CPU)."""
+    torch.manual_seed(seed)
+    rnn = nn.RNN(input_size, hidden_size, num_layers=num_layers, bias=bias,
+                 batch_first=batch_first, bidirectional=bidirectional)
+    if batch is None:
+        x = torch.randn(seq_len, input_size)
+    else:
+        x = torch.randn((batch, seq_len, input_size) if batch_first else (seq_len, batch, input_size))
+    with torch.no_grad():
+        expected, actual = rnn(x), manual_rnn(rnn, x)
+    assert torch.equal(actual[0], expected[0])
+    assert torch.equal(actual[1], expected[1])
+
+
 def test_seed_example_numbers():
     # The seed notebook prints these outputs (4 decimals) for its layer and sequence.
     output, h_n = manual_rnn(seed_rnn(), seed_sequence().unsqueeze(0))

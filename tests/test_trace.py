@@ -16,7 +16,8 @@ def _check_equations(rnn, x_rows, h0_row, trace):
     b_ih = rnn.bias_ih_l0.detach() if rnn.bias else zeros
     b_hh = rnn.bias_hh_l0.detach() if rnn.bias else zeros
     act = torch.tanh if rnn.nonlinearity == "tanh" else torch.relu
-    assert [step.t for step in trace] == list(range(len(x_rows)))
+    # Steps are t = 1..T; h_prev of step 1 is h_0, the initial state.
+    assert [step.t for step in trace] == list(range(1, len(x_rows) + 1))
     h = h0_row
     for step, x_t in zip(trace, x_rows):
         assert isinstance(step, StepTrace)
@@ -35,7 +36,11 @@ def test_seed_example():
     _check_equations(rnn, x, torch.zeros(2), trace)
     output, _ = rnn(x.unsqueeze(0))
     torch.testing.assert_close(torch.stack([step.h for step in trace]), output[0].detach())
-    # The seed notebook prints the first output, h_0 = [-0.3520, 0.5253].
+    # Step t reads h_{t-1}: the layer's output at the step before (1-based), h_0 = zeros at t = 1.
+    assert trace[0].t == 1 and torch.equal(trace[0].h_prev, torch.zeros(2))
+    for step in trace[1:]:
+        torch.testing.assert_close(step.h_prev, output[0, step.t - 2].detach())
+    # The seed notebook prints the first output, h_1 = [-0.3520, 0.5253].
     torch.testing.assert_close(trace[0].h, torch.tensor([-0.3520, 0.5253]), atol=5e-5, rtol=0)
 
 
