@@ -10,6 +10,15 @@ from .display import (
     trace_rows,
 )
 from .equations import latex_product
+from .figures import (
+    SiteFigure,
+    chunked_states,
+    parameter_shapes,
+    site_figure,
+    step_shapes,
+    tanh_saturation,
+    unrolled_network,
+)
 from .example import seed_rnn, seed_sequence
 from .layer import StepTrace, Weights, layer_weights, manual_rnn, trace_rnn
 from .step import input_term, recurrent_term, step_column, step_row
@@ -17,8 +26,10 @@ from .streaming import rnn_cell_from, run_in_chunks
 
 __all__ = [
     "ParameterRow",
+    "SiteFigure",
     "StepTrace",
     "Weights",
+    "chunked_states",
     "format_vector",
     "input_term",
     "latex_matrix",
@@ -26,6 +37,7 @@ __all__ = [
     "layer_weights",
     "manual_rnn",
     "markdown_table",
+    "parameter_shapes",
     "parameter_rows",
     "parameter_table",
     "recurrent_term",
@@ -33,8 +45,12 @@ __all__ = [
     "run_in_chunks",
     "seed_rnn",
     "seed_sequence",
+    "site_figure",
     "step_column",
     "step_row",
+    "step_shapes",
+    "tanh_saturation",
     "trace_rnn",
     "trace_rows",
+    "unrolled_network",
 ]
