@@ -46,7 +46,8 @@ from .streaming import run_in_chunks
 
 INK = "#000000"  # drawn in this colour, shown in the text colour of the page (currentColor)
 ACCENTS = ("#d9730d", "#3d8bd9", "#2ca25f", "#c2459b")  # legible on white and on furo's dark grey
-FONT_SIZE = 10.5  # points; the SVG is at most WIDTH_PT wide, so text stays >= ~10 px at 390 px
+FONT_SIZE = 11.5  # points, for labels; SVG units are points, so at 390 px labels are >= 10 px
+SMALL = 10.0  # points, for shapes, values and legends: >= 9 px at 390 px
 WIDTH_PT = 360.0  # natural width of a figure: 5 inches
 MAX_STEPS = 5  # the unrolled network draws at most this many steps legibly at 390 px
 SALT = "rnn_notes"  # svg.hashsalt: the ids matplotlib generates are the same on every run
@@ -61,46 +62,46 @@ TEXT = {
     "saturation": "saturación",
     "unrolled_alt": (
         "Red desplegada en {T} pasos: el estado inicial h₀ {h0} entra en el paso 1; en cada "
-        "paso t = 1…{T} entra x_t {x_step} y sale h_t {h_step}, que pasa al paso siguiente por "
-        "la misma W_hh {w_hh}; todas las entradas usan la misma W_ih {w_ih}. "
-        "Entrada x {x_shape}, output {out_shape}, h_n {hn_shape}.{values}"
+        "paso t = 1…{T} entra xₜ {x_step} y sale hₜ {h_step}, que pasa al paso siguiente por "
+        "la misma Wₕₕ {w_hh}; todas las entradas usan la misma Wᵢₕ {w_ih}. "
+        "Entrada x {x_shape}, output {out_shape}, hₙ {hn_shape}.{values}"
     ),
     "unrolled_values": " Valores: {values}.",
     "unrolled_caption": (
-        "La capa desplegada en el tiempo: los pasos t = 1…{T} comparten W_ih y W_hh; "
-        "h₀ es el estado inicial y h_n = h_{T}."
+        "La capa desplegada en el tiempo: los pasos t = 1…{T} comparten Wᵢₕ y Wₕₕ; "
+        "h₀ es el estado inicial y hₙ = h{T_sub}."
     ),
     "shapes_alt": (
         "Formas de un paso como bloques de celdas, un cuadrado por número: {products}."
     ),
     "shapes_caption_column": (
-        "Matriz por columna: cada producto toma las columnas de la izquierda y da una columna "
-        "de H_out = {H_out} filas."
+        "Matriz por columna: cada producto da una columna de Hₒᵤₜ = {H_out} "
+        "filas, una por neurona oculta."
     ),
     "shapes_caption_row": (
-        "Fila por matriz traspuesta: cada producto da una fila de H_out = {H_out} columnas, la "
-        "forma de una fila de output."
+        "Fila por matriz traspuesta: cada producto da una fila de Hₒᵤₜ = {H_out} "
+        "columnas, la forma de un paso de output."
     ),
     "params_alt": "Los {n} parámetros de la capa como bloques de celdas, un cuadrado por número: {items}.",
     "params_caption": (
-        "Los parámetros de la capa: todos tienen H_out = {H_out} filas; weight_ih_l0 tiene "
-        "H_in = {H_in} columnas y weight_hh_l0, H_out = {H_out}."
+        "Los parámetros de la capa: todos tienen Hₒᵤₜ = {H_out} filas; weight_ih_l0 tiene "
+        "Hᵢₙ = {H_in} columnas y weight_hh_l0, Hₒᵤₜ = {H_out}."
     ),
     "tanh_alt": (
-        "Curva de tanh entre {lo} y {hi}, con las {n} preactivaciones z_t de la secuencia "
+        "Curva de tanh entre {lo} y {hi}, con las {n} preactivaciones zₜ de la secuencia "
         "marcadas sobre ella: {points}."
     ),
     "tanh_caption": (
-        "tanh(z) con las preactivaciones z_t de los pasos t = 1…{T}: cuanto más lejos de 0 "
-        "está z_t, más cerca de −1 o de 1 queda h_t."
+        "tanh(z) con las preactivaciones zₜ de los pasos t = 1…{T}: cuanto más lejos de 0 "
+        "está zₜ, más cerca de −1 o de 1 queda hₜ."
     ),
     "chunks_alt": (
-        "Las {H} componentes de h_t a lo largo de {T} pasos, calculadas en una llamada "
+        "Las {H} componentes de hₜ a lo largo de {T} pasos, calculadas en una llamada "
         "(línea ancha) y en trozos de {size} pasos (línea discontinua, cortes en gris): las "
         "curvas coinciden, con una diferencia máxima de {diff:.1e}."
     ),
     "chunks_caption": (
-        "h_t para t = 1…{T}, en una llamada y en trozos de {size} pasos: cada trozo empieza "
+        "hₜ para t = 1…{T}, en una llamada y en trozos de {size} pasos: cada trozo empieza "
         "con el último estado del anterior, y las curvas se superponen."
     ),
 }
@@ -122,7 +123,8 @@ class SiteFigure:
         """A ``<figure>`` with the inline SVG and its caption."""
         return (
             '<figure class="rnn-figure" style="margin: 1rem 0; max-width: 100%;">'
-            f"{self.svg}<figcaption>{html.escape(self.caption)}</figcaption></figure>"
+            f'{self.svg}<figcaption style="font-size: 0.9em; margin-top: 0.5rem;">'
+            f"{html.escape(self.caption)}</figcaption></figure>"
         )
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
@@ -193,6 +195,14 @@ def _arrow(ax: Any, start: tuple[float, float], end: tuple[float, float]) -> Non
                                             "shrinkA": 0, "shrinkB": 0})
 
 
+_SUBSCRIPTS = str.maketrans("0123456789+-aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ")
+
+
+def _sub(text: object) -> str:
+    """``text`` in Unicode subscripts, for plain text: ``_sub("t-1")`` is ``ₜ₋₁``."""
+    return str(text).translate(_SUBSCRIPTS)
+
+
 def _shape(shape: tuple[int, ...]) -> str:
     """``(1, 3, 5)``, and ``(5,)`` for one dimension, as Python prints shapes."""
     return str(tuple(shape))
@@ -240,49 +250,49 @@ def unrolled_network(rnn: nn.RNN, x: Tensor, h0: Tensor | None = None, show_valu
     names = _names(rnn, x)
     w_ih, w_hh = tuple(rnn.weight_ih_l0.shape), tuple(rnn.weight_hh_l0.shape)
 
-    col, left, right = 78.0, 48.0, 40.0
+    col, left, right = 80.0, 48.0, 40.0
     width = left + steps * col + right
-    height = 236.0 if show_values else 221.0
+    height = 232.0 if show_values else 216.0
     fig, ax = _canvas(width, height)
-    box_w, box_h, box_y = 50.0, 36.0, 108.0
+    box_w, box_h, box_y = 52.0, 36.0, 118.0
     mid_y = box_y + box_h / 2
     values = []
     for t in range(1, steps + 1):
         cx = left + (t - 0.5) * col
         ax.add_patch(_box(cx - box_w / 2, box_y, box_w, box_h))
-        _text(ax, cx, mid_y + 7, TEXT["step"].format(t=t), fontsize=FONT_SIZE - 1)
+        _text(ax, cx, mid_y + 8, TEXT["step"].format(t=t), fontsize=SMALL)
         _text(ax, cx, mid_y - 8, rnn.nonlinearity)
-        _arrow(ax, (cx, 66), (cx, box_y))
-        _text(ax, cx + 4, 87, "$W_{ih}$", ha="left", color=ACCENTS[1])
-        _text(ax, cx, 54, f"$x_{{{t}}}$")
-        _text(ax, cx, 40, _shape(step_x), fontsize=FONT_SIZE - 1.5)
-        _arrow(ax, (cx, box_y + box_h), (cx, box_y + box_h + 26))
+        _arrow(ax, (cx, 78), (cx, box_y))
+        _text(ax, cx + 4, 98, "$W_{ih}$", ha="left", color=ACCENTS[1])
+        _text(ax, cx, 67, f"$x_{{{t}}}$")
+        _text(ax, cx, 52, _shape(step_x), fontsize=SMALL)
+        _arrow(ax, (cx, box_y + box_h), (cx, box_y + box_h + 24))
         _text(ax, cx, box_y + box_h + 36, f"$h_{{{t}}}$")
-        _text(ax, cx, box_y + box_h + 51, _shape(step_h), fontsize=FONT_SIZE - 1.5)
+        _text(ax, cx, box_y + box_h + 52, _shape(step_h), fontsize=SMALL)
         if show_values:
             value = format_vector(out_steps[t - 1].reshape(-1), 2)
-            values.append(f"h_{t} = {format_vector(out_steps[t - 1].reshape(-1), 4)}")
-            _text(ax, cx, box_y + box_h + 66, value, fontsize=FONT_SIZE - 2.5, color=ACCENTS[0])
+            values.append(f"h{_sub(t)} = {format_vector(out_steps[t - 1].reshape(-1), 4)}")
+            _text(ax, cx, box_y + box_h + 67, value, fontsize=SMALL, color=ACCENTS[0])
         start = (cx - col + box_w / 2, mid_y) if t > 1 else (left - 16, mid_y)
         _arrow(ax, start, (cx - box_w / 2, mid_y))
         if t > 1:
-            _text(ax, cx - col / 2, mid_y + 9, "$W_{hh}$", fontsize=FONT_SIZE - 1, color=ACCENTS[1])
-    _text(ax, left - 30, mid_y + 8, "$h_0$")
-    _text(ax, left - 30, mid_y - 8, _shape(step_h), fontsize=FONT_SIZE - 2.5)
+            _text(ax, cx - col / 2, mid_y + 10, "$W_{hh}$", fontsize=SMALL, color=ACCENTS[1])
+    _text(ax, left - 30, mid_y + 9, "$h_0$")
+    _text(ax, left - 30, mid_y - 9, _shape(step_h), fontsize=SMALL)
     last = left + (steps - 0.5) * col + box_w / 2
     _arrow(ax, (last, mid_y), (last + 18, mid_y))
     _text(ax, last + 29, mid_y, "$h_n$")
-    _text(ax, 6, 20, f"x: ${names['x']} = {_shape(x.shape)}$    output: ${names['out']} = "
-          f"{_shape(output.shape)}$", ha="left", va="bottom", fontsize=FONT_SIZE - 2)
-    _text(ax, 6, 4, f"$h_0$, $h_n$: ${names['h']} = {_shape(h_n.shape)}$", ha="left", va="bottom",
-          fontsize=FONT_SIZE - 2)
+    summary = [f"x: ${names['x']} = {_shape(x.shape)}$", f"output: ${names['out']} = {_shape(output.shape)}$",
+               f"$h_0$, $h_n$: ${names['h']} = {_shape(h_n.shape)}$"]
+    for k, line in enumerate(summary):
+        _text(ax, 6, 32 - 14 * k, line, ha="left", va="bottom", fontsize=SMALL)
     alt = TEXT["unrolled_alt"].format(
         T=steps, h0=_shape(step_h),
         x_step=_shape(step_x), h_step=_shape(step_h), w_hh=_shape(w_hh), w_ih=_shape(w_ih),
         x_shape=_shape(x.shape), out_shape=_shape(output.shape), hn_shape=_shape(h_n.shape),
         values=TEXT["unrolled_values"].format(values="; ".join(values)) if values else "",
     )
-    return site_figure(fig, alt, TEXT["unrolled_caption"].format(T=steps))
+    return site_figure(fig, alt, TEXT["unrolled_caption"].format(T=steps, T_sub=_sub(steps)))
 
 
 def _box(x: float, y: float, w: float, h: float) -> Any:
@@ -341,7 +351,7 @@ def step_shapes(rnn: nn.RNN, layout: str = "column") -> SiteFigure:
             _grid(ax, x, y, r, c, cell, colour)
             if name:
                 _text(ax, x + c * cell / 2, y + 9, f"${name}$")
-            _text(ax, x + c * cell / 2, y - r * cell - 9, _shape((r, c)), fontsize=FONT_SIZE - 1.5)
+            _text(ax, x + c * cell / 2, y - r * cell - 9, _shape((r, c)), fontsize=SMALL)
             x += c * cell
             if k < 2:
                 _text(ax, x + gap / 2, centre, "$\\cdot$" if k == 0 else "$=$", fontsize=FONT_SIZE + 3)
@@ -354,8 +364,9 @@ def step_shapes(rnn: nn.RNN, layout: str = "column") -> SiteFigure:
 
 
 def _plain(name: str) -> str:
-    """A mathtext name as plain text for the alternative text: ``W_{ih}^\\top`` to ``W_ihᵀ``."""
-    return name.replace("^\\top", "ᵀ").replace("{", "").replace("}", "")
+    """A mathtext name as plain text for the alternative text: ``W_{ih}^\\top`` to ``Wᵢₕᵀ``."""
+    base, _, sub = name.replace("^\\top", "").partition("_")
+    return base + _sub(sub.strip("{}")) + ("ᵀ" if name.endswith("^\\top") else "")
 
 
 def parameter_shapes(rnn: nn.RNN) -> SiteFigure:
@@ -364,16 +375,16 @@ def parameter_shapes(rnn: nn.RNN) -> SiteFigure:
     params = [(name, tuple(p.shape)) for name, p in rnn.named_parameters()]
     blocks = [(name, shape if len(shape) == 2 else (shape[0], 1)) for name, shape in params]
     slot = WIDTH_PT / len(blocks)
-    cell = min(12.0, min(slot * 0.8 / c for _, (_, c) in blocks), 120.0 / max(r for _, (r, _) in blocks))
+    cell = min(16.0, min(slot * 0.8 / c for _, (_, c) in blocks), 120.0 / max(r for _, (r, _) in blocks))
     rows = max(r for _, (r, _) in blocks)
     height = rows * cell + 4 * FONT_SIZE + 16
     fig, ax = _canvas(WIDTH_PT, height)
-    top = height - 2 * FONT_SIZE - 4
+    top = height - 2 * SMALL
     for k, ((name, (r, c)), (_, shape)) in enumerate(zip(blocks, params)):
         centre = (k + 0.5) * slot
         _grid(ax, centre - c * cell / 2, top, r, c, cell, ACCENTS[k // 2 % len(ACCENTS)])
-        _text(ax, centre, top + FONT_SIZE, name, fontsize=FONT_SIZE - 1.5, family="DejaVu Sans Mono")
-        _text(ax, centre, top - r * cell - FONT_SIZE, _shape(shape), fontsize=FONT_SIZE - 1)
+        _text(ax, centre, top + FONT_SIZE, name, fontsize=SMALL, family="DejaVu Sans Mono")
+        _text(ax, centre, top - r * cell - FONT_SIZE, _shape(shape), fontsize=SMALL)
     items = ", ".join(f"{name} {_shape(shape)}" for name, shape in params)
     alt = TEXT["params_alt"].format(n=len(params), items=items)
     return site_figure(fig, alt, TEXT["params_caption"].format(H_out=rnn.hidden_size, H_in=rnn.input_size))
@@ -388,7 +399,7 @@ def _plot_axes(height: float) -> tuple[Any, Any]:
 
     fig = Figure(figsize=(WIDTH_PT / 72, height / 72), layout="constrained")
     ax = fig.add_subplot()
-    ax.tick_params(labelsize=FONT_SIZE - 1, color=INK, labelcolor=INK)
+    ax.tick_params(labelsize=SMALL, color=INK, labelcolor=INK)
     for spine in ("top", "right"):
         ax.spines[spine].set_visible(False)
     return fig, ax
@@ -407,7 +418,7 @@ def tanh_saturation(rnn: nn.RNN, x: Tensor, h0: Tensor | None = None) -> SiteFig
     ax.plot(grid.tolist(), torch.tanh(grid).tolist(), color=INK, lw=1.5, label="tanh")
     for level in (-1, 1):
         ax.axhline(level, color=INK, lw=0.8, ls=":", alpha=0.6)
-    ax.text(-reach, 1.04, TEXT["saturation"], fontsize=FONT_SIZE - 2, color=INK, va="bottom")
+    ax.text(-reach, 1.04, TEXT["saturation"], fontsize=SMALL, color=INK, va="bottom")
     points = []
     for j in range(z.shape[1]):
         colour = ACCENTS[j % len(ACCENTS)]
@@ -417,11 +428,11 @@ def tanh_saturation(rnn: nn.RNN, x: Tensor, h0: Tensor | None = None) -> SiteFig
         for t, value in enumerate(zj.tolist(), start=1):
             ax.annotate(f"$z_{{{t}}}$", (value, torch.tanh(torch.tensor(value)).item()),
                         xytext=(5, -12 if value > 0 else 5), textcoords="offset points",
-                        fontsize=FONT_SIZE - 2, color=colour)
-            points.append(f"z_{t}[{j + 1}] = {value:.2f}")
+                        fontsize=SMALL, color=colour)
+            points.append(f"z{_sub(t)}[{j + 1}] = {value:.2f}")
     ax.set_xlabel("$z$", fontsize=FONT_SIZE, color=INK)
     ax.set_ylabel("$\\tanh(z)$", fontsize=FONT_SIZE, color=INK)
-    ax.legend(fontsize=FONT_SIZE - 2, frameon=False, labelcolor=INK, loc="lower right")
+    ax.legend(fontsize=SMALL, frameon=False, labelcolor=INK, loc="lower right")
     alt = TEXT["tanh_alt"].format(lo=f"{-reach:.1f}", hi=f"{reach:.1f}", n=z.numel(), points=", ".join(points))
     return site_figure(fig, alt, TEXT["tanh_caption"].format(T=len(trace)))
 
@@ -451,7 +462,7 @@ def chunked_states(rnn: nn.RNN, x: Tensor, chunk_size: int, h0: Tensor | None = 
     ax.set_xlabel(TEXT["step_axis"], fontsize=FONT_SIZE, color=INK)
     ax.set_ylabel("$h_t$", fontsize=FONT_SIZE, color=INK)
     ax.set_xlim(1, seq.shape[0])
-    ax.legend(fontsize=FONT_SIZE - 2, frameon=False, labelcolor=INK, ncols=2, loc="lower center",
+    ax.legend(fontsize=SMALL, frameon=False, labelcolor=INK, ncols=2, loc="lower center",
               bbox_to_anchor=(0.5, 1.0))
     diff = float((whole - parts).abs().max())
     alt = TEXT["chunks_alt"].format(H=whole.shape[1], T=seq.shape[0], size=chunk_size, diff=diff)

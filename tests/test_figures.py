@@ -71,7 +71,7 @@ def test_unrolled_network_labels_follow_the_layer_and_the_sequence(input_size, h
     # The SVG itself carries the same labels (matplotlib names each text drawn as paths).
     assert [c for c in svg_comments(drawn.svg) if c.startswith("paso ")] == [f"paso {t}" for t in range(1, steps + 1)]
     assert drawn.alt.startswith(f"Red desplegada en {steps} pasos")
-    assert f"x {(1, steps, input_size)}" in drawn.alt and f"W_ih {(hidden_size, input_size)}" in drawn.alt
+    assert f"x {(1, steps, input_size)}" in drawn.alt and f"Wᵢₕ {(hidden_size, input_size)}" in drawn.alt
 
 
 def test_unrolled_network_names_the_layout_of_the_input():
@@ -88,7 +88,7 @@ def test_unrolled_network_values_are_the_layers_outputs():
     with torch.no_grad():
         output, _ = rnn(x)
     for t in range(3):
-        shown = [float(v) for v in re.findall(rf"h_{t + 1} = \[([^\]]*)\]", drawn.alt)[0].split(",")]
+        shown = [float(v) for v in re.findall(rf"h{'₁₂₃'[t]} = \[([^\]]*)\]", drawn.alt)[0].split(",")]
         torch.testing.assert_close(torch.tensor(shown), output[0, t], atol=5e-5, rtol=0)
 
 
