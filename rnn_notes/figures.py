@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import html
 import io
+import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -135,8 +136,20 @@ class SiteFigure:
         return f"SiteFigure({self.alt!r})"
 
 
+def _import_matplotlib() -> None:
+    """Import matplotlib; a first import that builds its font cache logs nothing into the page."""
+    logger = logging.getLogger("matplotlib.font_manager")
+    level = logger.level
+    logger.setLevel(logging.ERROR)  # "Matplotlib is building the font cache" would be a cell output
+    try:
+        import matplotlib.figure  # noqa: F401
+    finally:
+        logger.setLevel(level)
+
+
 def site_figure(fig: object, alt: str, caption: str) -> SiteFigure:
     """Turn a matplotlib figure into the site's deterministic, themed, alt-texted SVG."""
+    _import_matplotlib()
     from matplotlib.figure import Figure
 
     if not isinstance(fig, Figure):
@@ -173,6 +186,7 @@ def _site_svg(svg: str, alt: str) -> str:
 
 def _canvas(width: float, height: float) -> tuple[Any, Any]:
     """A transparent figure ``width`` x ``height`` points whose one axes uses points as data units."""
+    _import_matplotlib()
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(width / 72, height / 72))
@@ -395,6 +409,7 @@ def parameter_shapes(rnn: nn.RNN) -> SiteFigure:
 
 def _plot_axes(height: float) -> tuple[Any, Any]:
     """A figure WIDTH_PT wide with one axes styled in ink and the site's font size."""
+    _import_matplotlib()
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(WIDTH_PT / 72, height / 72), layout="constrained")
