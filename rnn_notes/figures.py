@@ -250,7 +250,7 @@ def unrolled_network(rnn: nn.RNN, x: Tensor, h0: Tensor | None = None, show_valu
     from .display import format_vector
 
     rnn = _one_layer(rnn, "unrolled_network")
-    seq, h_start, batched = _prepare(rnn, x, h0)
+    seq, _, batched = _prepare(rnn, x, h0)
     steps, batch = seq.shape[0], seq.shape[1]
     if steps > MAX_STEPS:
         raise ValueError(f"unrolled_network draws at most {MAX_STEPS} steps, got a sequence of {steps}")
@@ -265,35 +265,17 @@ def unrolled_network(rnn: nn.RNN, x: Tensor, h0: Tensor | None = None, show_valu
     w_ih, w_hh = tuple(rnn.weight_ih_l0.shape), tuple(rnn.weight_hh_l0.shape)
 
     col, left, right = 80.0, 48.0, 40.0
-    width = left + steps * col + right
-    height = 232.0 if show_values else 216.0
-    fig, ax = _canvas(width, height)
-    box_w, box_h, box_y = 52.0, 36.0, 118.0
-    mid_y = box_y + box_h / 2
+    fig, ax = _canvas(left + steps * col + right, 232.0 if show_values else 216.0)
     values = []
     for t in range(1, steps + 1):
-        cx = left + (t - 0.5) * col
-        ax.add_patch(_box(cx - box_w / 2, box_y, box_w, box_h))
-        _text(ax, cx, mid_y + 8, TEXT["step"].format(t=t), fontsize=SMALL)
-        _text(ax, cx, mid_y - 8, rnn.nonlinearity)
-        _arrow(ax, (cx, 78), (cx, box_y))
-        _text(ax, cx + 4, 98, "$W_{ih}$", ha="left", color=ACCENTS[1])
-        _text(ax, cx, 67, f"$x_{{{t}}}$")
-        _text(ax, cx, 52, _shape(step_x), fontsize=SMALL)
-        _arrow(ax, (cx, box_y + box_h), (cx, box_y + box_h + 24))
-        _text(ax, cx, box_y + box_h + 36, f"$h_{{{t}}}$")
-        _text(ax, cx, box_y + box_h + 52, _shape(step_h), fontsize=SMALL)
-        if show_values:
-            value = format_vector(out_steps[t - 1].reshape(-1), 2)
-            values.append(f"h{_sub(t)} = {format_vector(out_steps[t - 1].reshape(-1), 4)}")
-            _text(ax, cx, box_y + box_h + 67, value, fontsize=SMALL, color=ACCENTS[0])
-        start = (cx - col + box_w / 2, mid_y) if t > 1 else (left - 16, mid_y)
-        _arrow(ax, start, (cx - box_w / 2, mid_y))
-        if t > 1:
-            _text(ax, cx - col / 2, mid_y + 10, "$W_{hh}$", fontsize=SMALL, color=ACCENTS[1])
+        value = out_steps[t - 1].reshape(-1) if show_values else None
+        _unrolled_step(ax, left + (t - 0.5) * col, col, t, rnn.nonlinearity, _shape(step_x), _shape(step_h), value)
+        if value is not None:
+            values.append(f"h{_sub(t)} = {format_vector(value, 4)}")
+    mid_y = _BOX_Y + _BOX_H / 2
     _text(ax, left - 30, mid_y + 9, "$h_0$")
     _text(ax, left - 30, mid_y - 9, _shape(step_h), fontsize=SMALL)
-    last = left + (steps - 0.5) * col + box_w / 2
+    last = left + (steps - 0.5) * col + _BOX_W / 2
     _arrow(ax, (last, mid_y), (last + 18, mid_y))
     _text(ax, last + 29, mid_y, "$h_n$")
     summary = [f"x: ${names['x']} = {_shape(x.shape)}$", f"output: ${names['out']} = {_shape(output.shape)}$",
@@ -307,6 +289,34 @@ def unrolled_network(rnn: nn.RNN, x: Tensor, h0: Tensor | None = None, show_valu
         values=TEXT["unrolled_values"].format(values="; ".join(values)) if values else "",
     )
     return site_figure(fig, alt, TEXT["unrolled_caption"].format(T=steps, T_sub=_sub(steps)))
+
+
+_BOX_W, _BOX_H, _BOX_Y = 52.0, 36.0, 118.0  # the step boxes of the unrolled network, in points
+
+
+def _unrolled_step(ax: Any, cx: float, col: float, t: int, act: str, x_shape: str, h_shape: str,
+                   value: Tensor | None) -> None:
+    """Step ``t`` of the unrolled network, centred at ``cx``: x_t in, h_t out, h_{t-1} from the left."""
+    from .display import format_vector
+
+    mid_y = _BOX_Y + _BOX_H / 2
+    top = _BOX_Y + _BOX_H
+    ax.add_patch(_box(cx - _BOX_W / 2, _BOX_Y, _BOX_W, _BOX_H))
+    _text(ax, cx, mid_y + 8, TEXT["step"].format(t=t), fontsize=SMALL)
+    _text(ax, cx, mid_y - 8, act)
+    _arrow(ax, (cx, 78), (cx, _BOX_Y))
+    _text(ax, cx + 4, 98, "$W_{ih}$", ha="left", color=ACCENTS[1])
+    _text(ax, cx, 67, f"$x_{{{t}}}$")
+    _text(ax, cx, 52, x_shape, fontsize=SMALL)
+    _arrow(ax, (cx, top), (cx, top + 24))
+    _text(ax, cx, top + 36, f"$h_{{{t}}}$")
+    _text(ax, cx, top + 52, h_shape, fontsize=SMALL)
+    if value is not None:
+        _text(ax, cx, top + 67, format_vector(value, 2), fontsize=SMALL, color=ACCENTS[0])
+    start = cx - col + _BOX_W / 2 if t > 1 else cx - col / 2 - 16
+    _arrow(ax, (start, mid_y), (cx - _BOX_W / 2, mid_y))
+    if t > 1:
+        _text(ax, cx - col / 2, mid_y + 10, "$W_{hh}$", fontsize=SMALL, color=ACCENTS[1])
 
 
 def _box(x: float, y: float, w: float, h: float) -> Any:
