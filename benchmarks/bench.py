@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "_ext"))
 from site_copy import ROOT, Build, build, copy_project, notebook_pages  # noqa: E402
 
 from rnn_notes import manual_rnn  # noqa: E402
+from rnn_notes import figures, seed_rnn, seed_sequence  # noqa: E402
 
 
 def checked(result: Build) -> Build:
@@ -88,6 +89,30 @@ def rnn_figures(runs: int) -> tuple[float, float]:
     return times[0], times[1]
 
 
+def figure_costs(runs: int) -> tuple[float, dict[str, float]]:
+    """Seconds to import matplotlib (once per page that draws) and to draw each of the pages' figures."""
+    import subprocess
+
+    code = "import time; t = time.perf_counter(); import matplotlib.figure; print(time.perf_counter() - t)"
+    imports = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+               for _ in range(max(runs, 3))]
+    rnn, x = seed_rnn(), seed_sequence()
+    torch.manual_seed(2)
+    long_x = torch.randn(1, 80, 5)
+    drawings = {  # the calls the pages make
+        "unrolled_network": lambda: figures.unrolled_network(rnn, x.reshape(1, 3, 5), show_values=True),
+        "step_shapes column": lambda: figures.step_shapes(rnn, "column"),
+        "step_shapes row": lambda: figures.step_shapes(rnn, "row"),
+        "parameter_shapes": lambda: figures.parameter_shapes(rnn),
+        "tanh_saturation": lambda: figures.tanh_saturation(rnn, x),
+        "chunked_states": lambda: figures.chunked_states(rnn, long_x, 25),
+    }
+    drawings["unrolled_network"]()  # the first figure also loads the fonts: count it in no figure
+    return statistics.median(imports), {
+        name: statistics.median(timeit.repeat(draw, number=1, repeat=max(runs, 5))) for name, draw in drawings.items()
+    }
+
+
 def verdict(ok: bool) -> str:
     """PASS or FAIL."""
     return "PASS" if ok else "FAIL"
@@ -101,6 +126,7 @@ def main() -> None:
     args = parser.parse_args()
 
     manual, layer = rnn_figures(args.runs)
+    import_seconds, drawing = figure_costs(args.runs)
     site = site_figures(args.source.resolve(), args.runs)
     cold_ratio = site["cold"] / site["summed"] if site["summed"] else float("inf")
     noop_ratio = site["noop"] / site["cold"]
@@ -117,6 +143,11 @@ def main() -> None:
     print(f"  manual_rnn (32x200, 64->128, 2 layers, 1 thread)  {manual * 1e3:7.1f} ms")
     print(f"  nn.RNN     (same input)                           {layer * 1e3:7.1f} ms")
     print(f"  manual_rnn / nn.RNN               {rnn_ratio:7.2f}    target <= 1.5           {verdict(rnn_ratio <= 1.5)}")
+    print(f"  figures: import matplotlib (once per page that draws)  {import_seconds * 1e3:7.1f} ms")
+    for name, seconds in drawing.items():
+        print(f"  figures: {name:<22}                        {seconds * 1e3:7.1f} ms")
+    total = import_seconds * len(drawing) + sum(drawing.values())  # one figure per page
+    print(f"  figures: added to the summed notebook execution      {total:7.2f} s")
 
 
 if __name__ == "__main__":

@@ -13,15 +13,26 @@ from .display import (
 )
 from .equations import latex_product
 from .example import seed_rnn, seed_sequence
+from .figures import (
+    SiteFigure,
+    chunked_states,
+    parameter_shapes,
+    site_figure,
+    step_shapes,
+    tanh_saturation,
+    unrolled_network,
+)
 from .layer import StepTrace, Weights, layer_weights, manual_rnn, trace_rnn
 from .step import input_term, recurrent_term, step_column, step_row
 from .streaming import rnn_cell_from, run_in_chunks
 
 __all__ = [
     "ParameterRow",
+    "SiteFigure",
     "StepTrace",
     "Weights",
     "describe_parameter",
+    "chunked_states",
     "format_vector",
     "input_term",
     "latex_matrix",
@@ -29,6 +40,7 @@ __all__ = [
     "layer_weights",
     "manual_rnn",
     "markdown_table",
+    "parameter_shapes",
     "parameter_rows",
     "parameter_table",
     "recurrent_term",
@@ -37,8 +49,12 @@ __all__ = [
     "seed_rnn",
     "seed_sequence",
     "spanish_number",
+    "site_figure",
     "step_column",
     "step_row",
+    "step_shapes",
+    "tanh_saturation",
     "trace_rnn",
     "trace_rows",
+    "unrolled_network",
 ]

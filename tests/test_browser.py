@@ -402,3 +402,73 @@ def test_no_english_outside_code_and_outputs(browser, site, name):
     found = sorted({f"{where}: {text.strip()[:80]!r} ({', '.join(english_words(text))})"
                     for where, text in parts if english_words(text)})
     assert not found, f"English on {name}:\n" + "\n".join(found)
+
+
+# -- Figures (rnn_notes.figures) --------------------------------------------------------
+
+FIGURE_PAGES = sorted(f"{p.stem}.html" for p in DOCS.glob("*.md") if "\nkernelspec:" in p.read_text(encoding="utf-8"))
+SPANISH_WORDS = {"de", "la", "el", "en", "los", "las", "paso", "pasos", "con"}
+
+FIGURES = """() => {
+  const article = document.querySelector("article").getBoundingClientRect();
+  return [...document.querySelectorAll("figure.rnn-figure")].map(figure => {
+    const svg = figure.querySelector("svg");
+    const box = svg.getBoundingClientRect();
+    const caption = figure.querySelector("figcaption");
+    return {
+      width: box.width, height: box.height, left: box.left, right: box.right,
+      column: {left: article.left, right: article.right},
+      viewBox: svg.viewBox.baseVal.width,
+      alt: svg.getAttribute("aria-label") || "", role: svg.getAttribute("role"),
+      title: (svg.querySelector("title") || {}).textContent || "",
+      caption: caption ? caption.textContent : "",
+      colour: getComputedStyle(svg).color,
+      background: getComputedStyle(document.body).backgroundColor,
+      pageWidth: document.documentElement.scrollWidth,
+    };
+  });
+}"""
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("name", FIGURE_PAGES)
+def test_figures_render_with_spanish_alt_text_in_both_themes(browser, site, name, theme):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with visit(browser, site, name) as seen:
+        set_theme(seen.page, theme)
+        figures = seen.page.evaluate(FIGURES)
+        first = seen.page.locator("figure.rnn-figure").first
+        first.scroll_into_view_if_needed()
+        first.screenshot(path=SCREENSHOTS / f"{Path(name).stem}-figure-{theme}.png")
+    assert not seen.errors
+    assert figures, f"{name} shows no figure"
+    for figure in figures:
+        assert figure["width"] > 100 and figure["height"] > 40, figure
+        assert figure["role"] == "img" and figure["alt"] == figure["title"]
+        assert len(set(re.findall(r"\w+", figure["alt"].lower())) & SPANISH_WORDS) >= 2, figure["alt"]
+        assert figure["caption"].strip()
+        # Lines and text are drawn in currentColor: the text colour of the theme.
+        assert contrast(figure["colour"], figure["background"]) >= 4.5, figure
+        assert (luminance(figure["colour"]) < 0.2) == (theme == "light"), figure
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("name", FIGURE_PAGES)
+def test_figures_fit_the_column_and_keep_text_legible(browser, site, name, width):
+    from rnn_notes.figures import FONT_SIZE, SMALL
+
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto((site / name).as_uri(), wait_until="load")
+        figures = page.evaluate(FIGURES)
+        page.locator("figure.rnn-figure").first.screenshot(path=SCREENSHOTS / f"{Path(name).stem}-figure-{width}.png")
+    finally:
+        context.close()
+    assert figures
+    for figure in figures:
+        assert figure["left"] >= figure["column"]["left"] - 0.5 and figure["right"] <= figure["column"]["right"] + 0.5, figure
+        assert figure["pageWidth"] <= width, "a figure makes the page scroll sideways"
+        # The SVG's units are points: labels are FONT_SIZE points and the rest SMALL, drawn at this scale.
+        scale = figure["width"] / figure["viewBox"]
+        assert FONT_SIZE * scale >= 10 and SMALL * scale >= 9, f"text drawn at {SMALL * scale:.1f} px at {width} px wide"

@@ -1,0 +1,494 @@
+"""The site's figures, drawn from the layer and its tensors when the pages run.
+
+Every figure goes through one mechanism, :func:`site_figure`: it takes a matplotlib figure
+and returns a :class:`SiteFigure`, whose SVG is
+
+- deterministic: fixed ``svg.hashsalt``, no date or creator metadata, glyphs as paths, so the
+  same inputs write the same bytes (and a rebuild does not touch unchanged pages);
+- themed: whatever is drawn in :data:`INK` (black) becomes ``currentColor``, so lines and text
+  take the colour of the text around them in furo's light and dark themes (and in Jupyter);
+  the background is transparent and the accents are mid-tone colours legible on both;
+- accessible and self-contained: ``role="img"``, Spanish alternative text (``aria-label`` and
+  ``<title>``) and a caption, no fonts or scripts to fetch.
+
+In a notebook the figure is a normal cell output: ``text/html`` (a ``<figure>`` holding the
+inline SVG and its ``<figcaption>``), which myst-nb passes through as raw HTML, plus
+``image/svg+xml`` and a ``text/plain`` alternative. Inline SVG rather than an image file is what
+lets ``currentColor`` follow the page's theme, and the alternative text can hold computed numbers
+(myst-nb's ``image: alt:`` cell option is static text and gives an ``<img>``, which cannot
+follow the theme).
+
+Diagrams are drawn with matplotlib patches and text, not by a hand-written SVG generator: one
+drawing library for plots and diagrams, mathtext for the labels (``$h_{t-1}$``), fonts embedded
+as paths, and tests that read the artists instead of parsing SVG. Layouts use axes whose data
+units are points, so positions and font sizes are in the same unit.
+
+matplotlib is imported inside the functions: pages that draw nothing never load it. Code and
+docstrings are English; the Spanish words the figures show (labels, alternative text, captions)
+are generated here, next to the numbers they contain, from the one table :data:`TEXT`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+from torch import Tensor, nn
+
+from . import _checks
+from .layer import _prepare, trace_rnn
+from .streaming import run_in_chunks
+
+INK = "#000000"  # drawn in this colour, shown in the text colour of the page (currentColor)
+ACCENTS = ("#d9730d", "#3d8bd9", "#2ca25f", "#c2459b")  # legible on white and on furo's dark grey
+FONT_SIZE = 11.5  # points, for labels; SVG units are points, so at 390 px labels are >= 10 px
+SMALL = 10.0  # points, for shapes, values and legends: >= 9 px at 390 px
+WIDTH_PT = 360.0  # natural width of a figure: 5 inches
+MAX_STEPS = 5  # the unrolled network draws at most this many steps legibly at 390 px
+SALT = "rnn_notes"  # svg.hashsalt: the ids matplotlib generates are the same on every run
+
+# The Spanish the figures show. Keys are English; values may use str.format fields.
+TEXT = {
+    "step": "paso {t}",
+    "step_axis": "paso $t$",
+    "component": "componente {j}",
+    "one_call": "una llamada",
+    "chunked": "en trozos de {size}",
+    "saturation": "saturación",
+    "unrolled_alt": (
+        "Red desplegada en {T} pasos: el estado inicial h₀ {h0} entra en el paso 1; en cada "
+        "paso t = 1…{T} entra xₜ {x_step} y sale hₜ {h_step}, que pasa al paso siguiente por "
+        "la misma Wₕₕ {w_hh}; todas las entradas usan la misma Wᵢₕ {w_ih}. "
+        "Entrada x {x_shape}, output {out_shape}, hₙ {hn_shape}.{values}"
+    ),
+    "unrolled_values": " Valores: {values}.",
+    "unrolled_caption": (
+        "La capa desplegada en el tiempo: los pasos t = 1…{T} comparten Wᵢₕ y Wₕₕ; "
+        "h₀ es el estado inicial y hₙ = h{T_sub}."
+    ),
+    "shapes_alt": (
+        "Formas de un paso como bloques de celdas, un cuadrado por número: {products}."
+    ),
+    "shapes_caption_column": (
+        "Matriz por columna: cada producto da una columna de Hₒᵤₜ = {H_out} "
+        "filas, una por neurona oculta."
+    ),
+    "shapes_caption_row": (
+        "Fila por matriz traspuesta: cada producto da una fila de Hₒᵤₜ = {H_out} "
+        "columnas, la forma de un paso de output."
+    ),
+    "params_alt": "Los {n} parámetros de la capa como bloques de celdas, un cuadrado por número: {items}.",
+    "params_caption": (
+        "Los parámetros de la capa: todos tienen Hₒᵤₜ = {H_out} filas; weight_ih_l0 tiene "
+        "Hᵢₙ = {H_in} columnas y weight_hh_l0, Hₒᵤₜ = {H_out}."
+    ),
+    "tanh_alt": (
+        "Curva de tanh entre {lo} y {hi}, con las {n} preactivaciones zₜ de la secuencia "
+        "marcadas sobre ella: {points}."
+    ),
+    "tanh_caption": (
+        "tanh(z) con las preactivaciones zₜ de los pasos t = 1…{T}: cuanto más lejos de 0 "
+        "está zₜ, más cerca de −1 o de 1 queda hₜ."
+    ),
+    "chunks_alt": (
+        "Las {H} componentes de hₜ a lo largo de {T} pasos, calculadas en una llamada "
+        "(línea ancha) y en trozos de {size} pasos (línea discontinua, cortes en gris): las "
+        "curvas coinciden, con una diferencia máxima de {diff:.1e}."
+    ),
+    "chunks_caption": (
+        "hₜ para t = 1…{T}, en una llamada y en trozos de {size} pasos: cada trozo empieza "
+        "con el último estado del anterior, y las curvas se superponen."
+    ),
+}
+
+
+# -- The mechanism ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SiteFigure:
+    """An SVG figure with alternative text and a caption; shows itself in Jupyter and on the site."""
+
+    svg: str
+    alt: str
+    caption: str
+    figure: object = field(default=None, repr=False, compare=False)  # the matplotlib Figure, for tests
+
+    def html(self) -> str:
+        """A ``<figure>`` with the inline SVG and its caption."""
+        return (
+            '<figure class="rnn-figure" style="margin: 1rem 0; max-width: 100%;">'
+            f'{self.svg}<figcaption style="font-size: 0.9em; margin-top: 0.5rem;">'
+            f"{html.escape(self.caption)}</figcaption></figure>"
+        )
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        """What IPython shows: the figure as HTML (themed) and SVG, and its alternative text."""
+        return {"text/html": self.html(), "image/svg+xml": self.svg, "text/plain": self.alt}
+
+    def __repr__(self) -> str:
+        return f"SiteFigure({self.alt!r})"
+
+
+def _import_matplotlib() -> None:
+    """Import matplotlib; a first import that builds its font cache logs nothing into the page."""
+    logger = logging.getLogger("matplotlib.font_manager")
+    level = logger.level
+    logger.setLevel(logging.ERROR)  # "Matplotlib is building the font cache" would be a cell output
+    try:
+        import matplotlib.figure  # noqa: F401
+    finally:
+        logger.setLevel(level)
+
+
+def site_figure(fig: object, alt: str, caption: str) -> SiteFigure:
+    """Turn a matplotlib figure into the site's deterministic, themed, alt-texted SVG."""
+    _import_matplotlib()
+    from matplotlib.figure import Figure
+
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig must be a matplotlib.figure.Figure, got {type(fig).__name__}")
+    for name, value in (("alt", alt), ("caption", caption)):
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(f"{name} must be a non-empty str, got {value!r}")
+    import matplotlib
+
+    buffer = io.StringIO()
+    with matplotlib.rc_context({"svg.hashsalt": SALT, "svg.fonttype": "path"}):
+        fig.savefig(buffer, format="svg", transparent=True,
+                    metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
+    return SiteFigure(_site_svg(buffer.getvalue(), alt), alt, caption, fig)
+
+
+def _site_svg(svg: str, alt: str) -> str:
+    """matplotlib's SVG made inline-ready: no prolog or metadata, unique ids, INK as currentColor, alt text."""
+    svg = svg[svg.index("<svg"):]
+    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.DOTALL)
+    prefix = "f" + hashlib.sha256(svg.encode()).hexdigest()[:8] + "-"  # ids unique on a page
+    svg = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}\1"', svg)
+    svg = re.sub(r'(href="#|url\(#)([^")]+)', rf"\1{prefix}\2", svg)
+    svg = svg.replace(INK, "currentColor")
+    width = float(re.search(r'<svg[^>]*\bwidth="([\d.]+)pt"', svg)[1])
+    svg = re.sub(
+        r'<svg([^>]*?) width="[\d.]+pt" height="[\d.]+pt"',
+        rf'<svg\1 role="img" aria-label="{html.escape(alt)}" '
+        rf'style="display: block; width: {width * 4 / 3:.0f}px; max-width: 100%; height: auto; fill: currentColor;"',
+        svg, count=1,
+    )
+    return svg.replace(">", f"><title>{html.escape(alt, quote=False)}</title>", 1).strip()
+
+
+def _canvas(width: float, height: float) -> tuple[Any, Any]:
+    """A transparent figure ``width`` x ``height`` points whose one axes uses points as data units."""
+    _import_matplotlib()
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width / 72, height / 72))
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, width)
+    ax.set_ylim(0, height)
+    ax.set_axis_off()
+    return fig, ax
+
+
+def _text(ax: Any, x: float, y: float, text: str, **kwargs: Any) -> Any:
+    """Centred text in the site's font size and ink."""
+    options = {"ha": "center", "va": "center", "fontsize": FONT_SIZE, "color": INK} | kwargs
+    return ax.text(x, y, text, **options)
+
+
+def _arrow(ax: Any, start: tuple[float, float], end: tuple[float, float]) -> None:
+    """An arrow in ink from ``start`` to ``end``."""
+    ax.annotate("", end, start, arrowprops={"arrowstyle": "-|>", "color": INK, "lw": 1.2,
+                                            "shrinkA": 0, "shrinkB": 0})
+
+
+_SUBSCRIPTS = str.maketrans("0123456789+-aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ")
+
+
+def _sub(text: object) -> str:
+    """``text`` in Unicode subscripts, for plain text: ``_sub("t-1")`` is ``ₜ₋₁``."""
+    return str(text).translate(_SUBSCRIPTS)
+
+
+def _shape(shape: tuple[int, ...]) -> str:
+    """``(1, 3, 5)``, and ``(5,)`` for one dimension, as Python prints shapes."""
+    return str(tuple(shape))
+
+
+# -- The unrolled network -----------------------------------------------------
+
+
+def _one_layer(rnn: nn.RNN, what: str) -> nn.RNN:
+    """``rnn`` if it is a one-layer, one-direction ``nn.RNN``."""
+    rnn = _checks.rnn_module(rnn)
+    if rnn.num_layers != 1 or rnn.bidirectional:
+        raise ValueError(
+            f"{what} draws one layer in one direction (num_layers=1, bidirectional=False), "
+            f"got num_layers={rnn.num_layers}, bidirectional={rnn.bidirectional}"
+        )
+    return rnn
+
+
+def _names(rnn: nn.RNN, x: Tensor) -> dict[str, str]:
+    """The symbolic shapes of PyTorch's docs for this call: input, output and hidden state."""
+    if x.dim() == 2:
+        return {"x": "(L, H_{in})", "out": "(L, H_{out})", "h": "(D \\cdot num\\_layers, H_{out})"}
+    seq = "N, L" if rnn.batch_first else "L, N"
+    return {"x": f"({seq}, H_{{in}})", "out": f"({seq}, H_{{out}})",
+            "h": "(D \\cdot num\\_layers, N, H_{out})"}
+
+
+def unrolled_network(rnn: nn.RNN, x: Tensor, h0: Tensor | None = None, show_values: bool = False) -> SiteFigure:
+    """The layer unrolled over the steps of ``x``: boxes for t = 1..T, shapes taken from ``rnn`` and ``x``."""
+    from .display import format_vector
+
+    rnn = _one_layer(rnn, "unrolled_network")
+    seq, _, batched = _prepare(rnn, x, h0)
+    steps, batch = seq.shape[0], seq.shape[1]
+    if steps > MAX_STEPS:
+        raise ValueError(f"unrolled_network draws at most {MAX_STEPS} steps, got a sequence of {steps}")
+    if show_values and batch != 1:
+        raise ValueError(f"show_values needs a single sequence (batch of 1), got a batch of {batch}")
+    with torch.no_grad():
+        output, h_n = rnn(x, h0)
+    out_steps = output.transpose(0, 1) if batched and rnn.batch_first else output
+    step_x = (batch, rnn.input_size) if batched else (rnn.input_size,)
+    step_h = (batch, rnn.hidden_size) if batched else (rnn.hidden_size,)
+    names = _names(rnn, x)
+    w_ih, w_hh = tuple(rnn.weight_ih_l0.shape), tuple(rnn.weight_hh_l0.shape)
+
+    col, left, right = 80.0, 48.0, 40.0
+    fig, ax = _canvas(left + steps * col + right, 232.0 if show_values else 216.0)
+    values = []
+    for t in range(1, steps + 1):
+        value = out_steps[t - 1].reshape(-1) if show_values else None
+        _unrolled_step(ax, left + (t - 0.5) * col, col, t, rnn.nonlinearity, _shape(step_x), _shape(step_h), value)
+        if value is not None:
+            values.append(f"h{_sub(t)} = {format_vector(value, 4)}")
+    mid_y = _BOX_Y + _BOX_H / 2
+    _text(ax, left - 30, mid_y + 9, "$h_0$")
+    _text(ax, left - 30, mid_y - 9, _shape(step_h), fontsize=SMALL)
+    last = left + (steps - 0.5) * col + _BOX_W / 2
+    _arrow(ax, (last, mid_y), (last + 18, mid_y))
+    _text(ax, last + 29, mid_y, "$h_n$")
+    summary = [f"x: ${names['x']} = {_shape(x.shape)}$", f"output: ${names['out']} = {_shape(output.shape)}$",
+               f"$h_0$, $h_n$: ${names['h']} = {_shape(h_n.shape)}$"]
+    for k, line in enumerate(summary):
+        _text(ax, 6, 32 - 14 * k, line, ha="left", va="bottom", fontsize=SMALL)
+    alt = TEXT["unrolled_alt"].format(
+        T=steps, h0=_shape(step_h),
+        x_step=_shape(step_x), h_step=_shape(step_h), w_hh=_shape(w_hh), w_ih=_shape(w_ih),
+        x_shape=_shape(x.shape), out_shape=_shape(output.shape), hn_shape=_shape(h_n.shape),
+        values=TEXT["unrolled_values"].format(values="; ".join(values)) if values else "",
+    )
+    return site_figure(fig, alt, TEXT["unrolled_caption"].format(T=steps, T_sub=_sub(steps)))
+
+
+_BOX_W, _BOX_H, _BOX_Y = 52.0, 36.0, 118.0  # the step boxes of the unrolled network, in points
+
+
+def _unrolled_step(ax: Any, cx: float, col: float, t: int, act: str, x_shape: str, h_shape: str,
+                   value: Tensor | None) -> None:
+    """Step ``t`` of the unrolled network, centred at ``cx``: x_t in, h_t out, h_{t-1} from the left."""
+    from .display import format_vector
+
+    mid_y = _BOX_Y + _BOX_H / 2
+    top = _BOX_Y + _BOX_H
+    ax.add_patch(_box(cx - _BOX_W / 2, _BOX_Y, _BOX_W, _BOX_H))
+    _text(ax, cx, mid_y + 8, TEXT["step"].format(t=t), fontsize=SMALL)
+    _text(ax, cx, mid_y - 8, act)
+    _arrow(ax, (cx, 78), (cx, _BOX_Y))
+    _text(ax, cx + 4, 98, "$W_{ih}$", ha="left", color=ACCENTS[1])
+    _text(ax, cx, 67, f"$x_{{{t}}}$")
+    _text(ax, cx, 52, x_shape, fontsize=SMALL)
+    _arrow(ax, (cx, top), (cx, top + 24))
+    _text(ax, cx, top + 36, f"$h_{{{t}}}$")
+    _text(ax, cx, top + 52, h_shape, fontsize=SMALL)
+    if value is not None:
+        _text(ax, cx, top + 67, format_vector(value, 2), fontsize=SMALL, color=ACCENTS[0])
+    start = cx - col + _BOX_W / 2 if t > 1 else cx - col / 2 - 16
+    _arrow(ax, (start, mid_y), (cx - _BOX_W / 2, mid_y))
+    if t > 1:
+        _text(ax, cx - col / 2, mid_y + 10, "$W_{hh}$", fontsize=SMALL, color=ACCENTS[1])
+
+
+def _box(x: float, y: float, w: float, h: float) -> Any:
+    """A rounded box in ink with a faint fill."""
+    from matplotlib.patches import FancyBboxPatch
+
+    return FancyBboxPatch((x, y), w, h, boxstyle="round,pad=0,rounding_size=6",
+                          facecolor=(0, 0, 0, 0.06), edgecolor=INK, lw=1.2)
+
+
+# -- Blocks of cells: shapes of products and parameters ----------------------------------
+
+
+def _grid(ax: Any, x: float, y: float, rows: int, cols: int, cell: float, colour: str) -> None:
+    """A ``rows`` x ``cols`` block of square cells with its top-left corner at (x, y)."""
+    from matplotlib.patches import Rectangle
+
+    for i in range(rows):
+        for j in range(cols):
+            ax.add_patch(Rectangle((x + j * cell, y - (i + 1) * cell), cell, cell,
+                                   facecolor=colour, alpha=0.35, edgecolor=INK, lw=0.6))
+    ax.add_patch(Rectangle((x, y - rows * cell), cols * cell, rows * cell,
+                           fill=False, edgecolor=INK, lw=1.2))
+
+
+def _products(rnn: nn.RNN, layout: str) -> list[tuple[tuple[str, tuple[int, int]], ...]]:
+    """The two products of a step, each as (name, shape) of left, right and result."""
+    h_in, h_out = rnn.input_size, rnn.hidden_size
+    w_ih, w_hh = tuple(rnn.weight_ih_l0.shape), tuple(rnn.weight_hh_l0.shape)
+    if layout == "column":
+        return [(("W_{ih}", w_ih), ("x_t", (h_in, 1)), ("", (h_out, 1))),
+                (("W_{hh}", w_hh), ("h_{t-1}", (h_out, 1)), ("", (h_out, 1)))]
+    return [(("x_t", (1, h_in)), ("W_{ih}^\\top", w_ih[::-1]), ("", (1, h_out))),
+            (("h_{t-1}", (1, h_out)), ("W_{hh}^\\top", w_hh[::-1]), ("", (1, h_out)))]
+
+
+def step_shapes(rnn: nn.RNN, layout: str = "column") -> SiteFigure:
+    """The two products of one step as blocks of cells, sides proportional to the layer's sizes."""
+    rnn = _one_layer(rnn, "step_shapes")
+    if layout not in ("column", "row"):
+        raise ValueError(f"layout must be 'column' or 'row', got {layout!r}")
+    products = _products(rnn, layout)
+    units = max(sum(s[1] for _, s in p) for p in products)  # widest row of blocks, in cells
+    tall = [max(s[0] for _, s in p) for p in products]
+    cell = min(18.0, (WIDTH_PT - 110) / units)
+    gap, label = 26.0, 2.6 * FONT_SIZE
+    height = sum(rows * cell + 2 * label for rows in tall) + 10
+    fig, ax = _canvas(WIDTH_PT, height)
+    top = height - label - 2
+    described = []
+    for product, rows in zip(products, tall):
+        x, centre = 10.0, top - rows * cell / 2
+        for k, (name, (r, c)) in enumerate(product):
+            colour = ACCENTS[k] if k < 2 else ACCENTS[2]
+            y = centre + r * cell / 2
+            _grid(ax, x, y, r, c, cell, colour)
+            if name:
+                _text(ax, x + c * cell / 2, y + 9, f"${name}$")
+            _text(ax, x + c * cell / 2, y - r * cell - 9, _shape((r, c)), fontsize=SMALL)
+            x += c * cell
+            if k < 2:
+                _text(ax, x + gap / 2, centre, "$\\cdot$" if k == 0 else "$=$", fontsize=FONT_SIZE + 3)
+                x += gap
+        (a, sa), (b, sb), (_, sc) = product
+        described.append(f"{_plain(a)} {_shape(sa)} · {_plain(b)} {_shape(sb)} = {_shape(sc)}")
+        top -= rows * cell + 2 * label
+    alt = TEXT["shapes_alt"].format(products="; ".join(described))
+    return site_figure(fig, alt, TEXT[f"shapes_caption_{layout}"].format(H_out=rnn.hidden_size))
+
+
+def _plain(name: str) -> str:
+    """A mathtext name as plain text for the alternative text: ``W_{ih}^\\top`` to ``Wᵢₕᵀ``."""
+    base, _, sub = name.replace("^\\top", "").partition("_")
+    return base + _sub(sub.strip("{}")) + ("ᵀ" if name.endswith("^\\top") else "")
+
+
+def parameter_shapes(rnn: nn.RNN) -> SiteFigure:
+    """Every parameter of ``rnn`` as a block of cells; a 1-D bias is drawn as a column."""
+    rnn = _checks.rnn_module(rnn)
+    params = [(name, tuple(p.shape)) for name, p in rnn.named_parameters()]
+    blocks = [(name, shape if len(shape) == 2 else (shape[0], 1)) for name, shape in params]
+    slot = WIDTH_PT / len(blocks)
+    cell = min(16.0, min(slot * 0.8 / c for _, (_, c) in blocks), 120.0 / max(r for _, (r, _) in blocks))
+    rows = max(r for _, (r, _) in blocks)
+    height = rows * cell + 4 * FONT_SIZE + 16
+    fig, ax = _canvas(WIDTH_PT, height)
+    top = height - 2 * SMALL
+    for k, ((name, (r, c)), (_, shape)) in enumerate(zip(blocks, params)):
+        centre = (k + 0.5) * slot
+        _grid(ax, centre - c * cell / 2, top, r, c, cell, ACCENTS[k // 2 % len(ACCENTS)])
+        _text(ax, centre, top + FONT_SIZE, name, fontsize=SMALL, family="DejaVu Sans Mono")
+        _text(ax, centre, top - r * cell - FONT_SIZE, _shape(shape), fontsize=SMALL)
+    items = ", ".join(f"{name} {_shape(shape)}" for name, shape in params)
+    alt = TEXT["params_alt"].format(n=len(params), items=items)
+    return site_figure(fig, alt, TEXT["params_caption"].format(H_out=rnn.hidden_size, H_in=rnn.input_size))
+
+
+# -- Plots --------------------------------------------------------------------------
+
+
+def _plot_axes(height: float) -> tuple[Any, Any]:
+    """A figure WIDTH_PT wide with one axes styled in ink and the site's font size."""
+    _import_matplotlib()
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(WIDTH_PT / 72, height / 72), layout="constrained")
+    ax = fig.add_subplot()
+    ax.tick_params(labelsize=SMALL, color=INK, labelcolor=INK)
+    for spine in ("top", "right"):
+        ax.spines[spine].set_visible(False)
+    return fig, ax
+
+
+def tanh_saturation(rnn: nn.RNN, x: Tensor, h0: Tensor | None = None) -> SiteFigure:
+    """The tanh curve with the pre-activations z_t of ``x`` (from trace_rnn) marked on it."""
+    rnn = _one_layer(rnn, "tanh_saturation")
+    if rnn.nonlinearity != "tanh":
+        raise ValueError(f"tanh_saturation needs nonlinearity='tanh', got {rnn.nonlinearity!r}")
+    trace = trace_rnn(rnn, x, h0)
+    z = torch.stack([step.pre_activation for step in trace])  # (T, H_out)
+    reach = max(3.0, float(z.abs().max()) * 1.15)
+    fig, ax = _plot_axes(210)
+    grid = torch.linspace(-reach, reach, 241)
+    ax.plot(grid.tolist(), torch.tanh(grid).tolist(), color=INK, lw=1.5, label="tanh")
+    for level in (-1, 1):
+        ax.axhline(level, color=INK, lw=0.8, ls=":", alpha=0.6)
+    ax.text(-reach, 1.04, TEXT["saturation"], fontsize=SMALL, color=INK, va="bottom")
+    points = []
+    for j in range(z.shape[1]):
+        colour = ACCENTS[j % len(ACCENTS)]
+        zj = z[:, j]
+        ax.plot(zj.tolist(), torch.tanh(zj).tolist(), ls="none", marker="o", ms=6, color=colour,
+                label=TEXT["component"].format(j=j + 1), gid=f"z-component-{j + 1}")
+        for t, value in enumerate(zj.tolist(), start=1):
+            ax.annotate(f"$z_{{{t}}}$", (value, torch.tanh(torch.tensor(value)).item()),
+                        xytext=(5, -12 if value > 0 else 5), textcoords="offset points",
+                        fontsize=SMALL, color=colour)
+            points.append(f"z{_sub(t)}[{j + 1}] = {value:.2f}")
+    ax.set_xlabel("$z$", fontsize=FONT_SIZE, color=INK)
+    ax.set_ylabel("$\\tanh(z)$", fontsize=FONT_SIZE, color=INK)
+    ax.legend(fontsize=SMALL, frameon=False, labelcolor=INK, loc="lower right")
+    alt = TEXT["tanh_alt"].format(lo=f"{-reach:.1f}", hi=f"{reach:.1f}", n=z.numel(), points=", ".join(points))
+    return site_figure(fig, alt, TEXT["tanh_caption"].format(T=len(trace)))
+
+
+def chunked_states(rnn: nn.RNN, x: Tensor, chunk_size: int, h0: Tensor | None = None) -> SiteFigure:
+    """Each component of h_t over ``x``, from one call and from run_in_chunks, drawn on top of each other."""
+    rnn = _one_layer(rnn, "chunked_states")
+    seq, _, _ = _prepare(rnn, x, h0)
+    if seq.shape[1] != 1:
+        raise ValueError(f"chunked_states draws a single sequence (batch of 1), got a batch of {seq.shape[1]}")
+    with torch.no_grad():
+        whole, _ = rnn(x, h0)
+        parts, _ = run_in_chunks(rnn, x, chunk_size, h0)
+    time = 1 if x.dim() == 3 and rnn.batch_first else 0
+    whole, parts = whole.movedim(time, 0).reshape(seq.shape[0], -1), parts.movedim(time, 0).reshape(seq.shape[0], -1)
+    steps = list(range(1, seq.shape[0] + 1))
+    fig, ax = _plot_axes(200)
+    for cut in range(chunk_size, seq.shape[0], chunk_size):
+        ax.axvline(cut + 0.5, color=INK, lw=0.6, alpha=0.25)
+    for j in range(whole.shape[1]):
+        colour = ACCENTS[j % len(ACCENTS)]
+        ax.plot(steps, whole[:, j].tolist(), color=colour, lw=3.5, alpha=0.4, gid=f"one-call-{j + 1}",
+                label=TEXT["component"].format(j=j + 1))
+        ax.plot(steps, parts[:, j].tolist(), color=colour, lw=1.1, ls="--", gid=f"chunked-{j + 1}")
+    ax.plot([], [], color=INK, lw=3.5, alpha=0.4, label=TEXT["one_call"])
+    ax.plot([], [], color=INK, lw=1.1, ls="--", label=TEXT["chunked"].format(size=chunk_size))
+    ax.set_xlabel(TEXT["step_axis"], fontsize=FONT_SIZE, color=INK)
+    ax.set_ylabel("$h_t$", fontsize=FONT_SIZE, color=INK)
+    ax.set_xlim(1, seq.shape[0])
+    ax.legend(fontsize=SMALL, frameon=False, labelcolor=INK, ncols=2, loc="lower center",
+              bbox_to_anchor=(0.5, 1.0))
+    diff = float((whole - parts).abs().max())
+    alt = TEXT["chunks_alt"].format(H=whole.shape[1], T=seq.shape[0], size=chunk_size, diff=diff)
+    return site_figure(fig, alt, TEXT["chunks_caption"].format(T=seq.shape[0], size=chunk_size))
