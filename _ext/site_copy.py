@@ -35,7 +35,7 @@ def copy_project(dest: Path, source: Path = ROOT, with_cache: bool = False) -> P
 
 
 def notebook_pages(project: Path) -> list[Path]:
-    """The pages myst-nb executes: Markdown files whose front matter names a kernel."""
+    """The pages myst-nb executes (its own reader decides)."""
     return sorted(p for p in (project / "docs").rglob("*.md") if is_notebook(p))
 
 
