@@ -226,24 +226,34 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def failure_summary(source: Path, notebook: nbformat.NotebookNode, source_map: list[int] | None) -> list[str]:
-    """Where and why a notebook failed: ``path:line: cell N: Error: message``, then the failing code line."""
+    """Where and why a notebook failed: ``path:line: code cell N failed: Error: message``, then the failing line."""
+    code_cells = 0
     for index, cell in enumerate(notebook.cells):
-        for output in cell.get("outputs", []):
-            if output.get("output_type") != "error":
-                continue
-            traceback = _ANSI.sub("", "\n".join(output.get("traceback", [])))
-            in_cell = [int(n) for n in _CELL_LINE.findall(traceback)]
-            fence = source_map[index] + 1 if source_map and index < len(source_map) else None
-            line = fence + in_cell[0] if fence and in_cell else fence
-            where = f"{source}:{line}" if line else str(source)
-            message = (output.get("evalue") or "").strip().splitlines()
-            lines = [f"{where}: cell {index + 1} failed: {output.get('ename')}: {message[0] if message else ''}"]
-            lines += [f"    {text}" for text in message[1:4]]
-            code = cell.source.splitlines()
-            if in_cell and 0 < in_cell[0] <= len(code):
-                lines.append(f"    in: {code[in_cell[0] - 1].strip()}")
-            return lines
+        code_cells += cell.cell_type == "code"
+        errors = [out for out in cell.get("outputs", []) if out.get("output_type") == "error"]
+        if not errors:
+            continue
+        traceback = _ANSI.sub("", "\n".join(errors[0].get("traceback", [])))
+        in_cell = [int(n) for n in _CELL_LINE.findall(traceback)]
+        code = cell.source.splitlines()
+        failing = code[in_cell[0] - 1] if in_cell and 0 < in_cell[0] <= len(code) else None
+        line = _source_line(source, source_map[index] if source_map and index < len(source_map) else None, failing)
+        message = (errors[0].get("evalue") or "").strip().splitlines() or [""]
+        lines = [f"{source}{f':{line}' if line else ''}: code cell {code_cells} failed: {errors[0].get('ename')}: {message[0]}"]
+        lines += [f"    {text}" for text in message[1:4]]
+        return lines + ([f"    in: {failing.strip()}"] if failing else [])
     return []
+
+
+def _source_line(source: Path, cell_start: int | None, failing: str | None) -> int | None:
+    """The line of ``source`` holding the failing code (searched from the cell's start), else the cell's start."""
+    if cell_start is None:
+        return None
+    lines = source.read_text(encoding="utf8").splitlines()
+    for number in range(cell_start, len(lines) + 1):
+        if failing is not None and lines[number - 1].rstrip() == failing.rstrip():
+            return number
+    return cell_start
 
 
 def _report_failures(app: Sphinx, exception: Exception | None) -> None:

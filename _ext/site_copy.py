@@ -56,7 +56,9 @@ class Build:
 def build(project: Path) -> Build:
     """Build ``project``'s site incrementally; its kernels import the copy's rnn_notes, not the installed one."""
     project = project.resolve()
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(project), os.environ.get("PYTHONPATH")])))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(project), os.environ.get("PYTHONPATH")])),
+               PYTHONUNBUFFERED="1")  # the log keeps the terminal's order of output and warnings
     start = time.perf_counter()
-    done = subprocess.run([str(SPHINX_BUILD), *HTML], cwd=project, env=env, capture_output=True, text=True)
-    return Build(done.returncode, time.perf_counter() - start, done.stdout + done.stderr)
+    done = subprocess.run([str(SPHINX_BUILD), *HTML], cwd=project, env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True)
+    return Build(done.returncode, time.perf_counter() - start, done.stdout)
