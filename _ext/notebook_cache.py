@@ -95,7 +95,7 @@ class _OnlyExecutionTimes(logging.Filter):
         return True
 
 
-def _disable_truncation() -> None:
+def disable_truncation() -> None:
     """Stop jupyter-cache from trimming old records after each write; the cache is pruned whole instead.
 
     After each write ``JupyterCacheBase.truncate_caches`` trims old records with two
@@ -109,8 +109,8 @@ def _disable_truncation() -> None:
         version = importlib.metadata.version("jupyter-cache")
         raise ExtensionError(
             f"jupyter-cache {version} has no JupyterCacheBase.truncate_caches, which "
-            "_ext/notebook_cache.py replaces to keep the cache safe under -j; "
-            "install the jupyter-cache version requirements.txt names"
+            "_ext/notebook_cache.py replaces to keep the cache safe under -j (written against "
+            "jupyter-cache 1.0.1); install the locked versions, or update the patch"
         )
     JupyterCacheBase.truncate_caches = lambda self: None
 
@@ -182,15 +182,15 @@ def _spread_notebooks(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -
     docnames[:] = [doc for chunk in chunks for doc in chunk]
 
 
-def _has_cached_outputs(env: BuildEnvironment, docname: str) -> bool:
+def _has_cached_outputs(env: BuildEnvironment, cache: JupyterCacheBase, docname: str) -> bool:
     """Whether the cache holds this page's executed notebook (a failed notebook is never cached)."""
     path = Path(env.doc2path(docname))
     text = path.read_text(encoding="utf8")
     reader = create_nb_reader(str(path), env.myst_config, env.mystnb_config, text)
     if reader is None:
-        return True  # not a notebook: nothing to execute
+        return True  # no longer a notebook: nothing to execute
     try:
-        get_cache(env.mystnb_config.execution_cache_path).match_cache_notebook(reader.read(text))
+        cache.match_cache_notebook(reader.read(text))
     except KeyError:
         return False
     return True
@@ -199,7 +199,7 @@ def _has_cached_outputs(env: BuildEnvironment, docname: str) -> bool:
 def _reread_uncached(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
-    """Pages whose notebook has no cached outputs are read and executed again.
+    """Pages whose notebook was executed but has no cached outputs now are read and executed again.
 
     That is every page whose notebook failed (so a rebuild never passes on them), and every
     notebook page after ``make clean-cache`` or a damaged cache, when Sphinx itself sees
@@ -207,7 +207,10 @@ def _reread_uncached(
     """
     if app.config.nb_execution_mode != "cache":
         return []
-    return [d for d in sorted(env.found_docs - added - changed) if not _has_cached_outputs(env, d)]
+    data = NbMetadataCollector.get_doc_data(env)
+    executed = [d for d in sorted(env.found_docs - added - changed) if data.get(d, {}).get("exec_data")]
+    cache = get_cache(env.mystnb_config.execution_cache_path)
+    return [d for d in executed if not _has_cached_outputs(env, cache, d)]
 
 
 def failed_pages(env: BuildEnvironment) -> dict[str, dict]:
@@ -240,7 +243,7 @@ def failure_summary(source: Path, notebook: nbformat.NotebookNode, source_map: l
         line = _source_line(source, source_map[index] if source_map and index < len(source_map) else None, failing)
         message = (errors[0].get("evalue") or "").strip().splitlines() or [""]
         lines = [f"{source}{f':{line}' if line else ''}: code cell {code_cells} failed: {errors[0].get('ename')}: {message[0]}"]
-        lines += [f"    {text}" for text in message[1:4]]
+        lines += [f"    {text}" for text in [text for text in message[1:] if text.strip()][:3]]
         return lines + ([f"    in: {failing.strip()}"] if failing else [])
     return []
 
@@ -287,7 +290,7 @@ def _report_failures(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict[str, bool]:
     """Register the cache set-up, the balanced reading order, the uncached-page re-read, the failure summary and the quieter log."""
-    _disable_truncation()
+    disable_truncation()
     app.connect("builder-inited", _open_cache)
     app.connect("env-before-read-docs", _spread_notebooks)
     app.connect("env-get-outdated", _reread_uncached)

@@ -26,6 +26,27 @@ _SKIP = shutil.ignore_patterns(".git", ".venv", "_build", ".jupyter_cache", "__p
 _EXECUTED = re.compile(r"Executed notebook in ([0-9.]+) seconds")
 
 
+_FRONT_MATTER = """\
+---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+{extra}---
+"""
+
+
+def notebook_page(title: str, *cells: str, orphan: bool = False) -> str:
+    """A MyST notebook page: front matter, a ``# title``, a paragraph, then these code cells."""
+    front = _FRONT_MATTER.format(extra="orphan: true\n" if orphan else "")
+    body = "\n".join(f"```{{code-cell}} python\n{code}\n```\n" for code in cells)
+    return f"{front}\n# {title}\n\nUn párrafo.\n\n{body}"
+
+
 def copy_project(dest: Path, source: Path = ROOT, with_cache: bool = False) -> Path:
     """Copy the sources (no .venv, _build or caches) to ``dest``; ``with_cache`` copies the notebook cache too."""
     shutil.copytree(source, dest, ignore=_SKIP)

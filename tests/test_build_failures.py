@@ -5,41 +5,24 @@ copy of the project whose docs/ holds only a few tiny notebook pages, so the bui
 """
 
 import os
+import re
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
+from jupyter_cache.cache.main import JupyterCacheBase
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "_ext"))
 
 import notebook_cache  # noqa: E402
-from site_copy import HTML, SPHINX_BUILD, build, copy_project  # noqa: E402
+from site_copy import HTML, SPHINX_BUILD, build, copy_project, notebook_page  # noqa: E402
 from sphinx.errors import ExtensionError  # noqa: E402
 
-PAGE = """\
----
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-
-# Página {name}
-
-Un párrafo.
-
-{cells}
-"""
-CELL = "```{{code-cell}} python\n{code}\n```\n"
 GOOD = "total = 2 + 2\nprint(total)"
 BAD = 'total = 2 + 2\nassert total == 5, f"la suma da {total}, no 5"'
 # Lines a normal build must not print (issue 10, section 5).
@@ -55,8 +38,7 @@ def write_page(project: Path, name: str, *cells: str) -> Path:
     ("hashkey already exists"), a jupyter-cache limitation the real pages never meet.
     """
     path = project / "docs" / f"{name}.md"
-    cells = "\n".join(CELL.format(code=f"{code}\n# {name}") for code in cells)
-    path.write_text(PAGE.format(name=name, cells=cells), encoding="utf-8")
+    path.write_text(notebook_page(f"Página {name}", *(f"{code}\n# {name}" for code in cells)), encoding="utf-8")
     return path
 
 
@@ -218,3 +200,12 @@ def test_make_refuses_a_python_other_than_the_venvs_and_says_how(tmp_path):
 
     missing = subprocess.run(["make", "PYTHON=no-such-python3", "html"], cwd=project, capture_output=True, text=True)
     assert missing.returncode != 0 and "'no-such-python3' not found" in missing.stdout, missing.stdout
+
+
+def test_the_truncation_patch_names_the_installed_jupyter_cache_when_it_cannot_apply(monkeypatch):
+    monkeypatch.setattr(JupyterCacheBase, "truncate_caches", JupyterCacheBase.truncate_caches)  # restored after
+    notebook_cache.disable_truncation()
+    assert JupyterCacheBase.truncate_caches(None) is None
+    monkeypatch.delattr(JupyterCacheBase, "truncate_caches")
+    with pytest.raises(ExtensionError, match=re.escape(f"jupyter-cache {version('jupyter-cache')} has no")):
+        notebook_cache.disable_truncation()
