@@ -65,35 +65,56 @@ def assert_quiet(log: str) -> None:
         assert noise not in log, f"{noise!r} in the build output:\n{log}"
 
 
-def test_a_failing_cell_fails_clearly_and_the_fixed_build_leaves_nothing_behind(tmp_path):
-    project = small_site(tmp_path, {"bien": (GOOD,), "mal": ("x = 1", GOOD)})
+def line_of(page: Path, text: str) -> int:
+    """The 1-based line of ``page`` that is exactly ``text``."""
+    return page.read_text(encoding="utf-8").splitlines().index(text) + 1
+
+
+def test_failing_cells_fail_clearly_and_the_fixed_build_leaves_nothing_behind(tmp_path):
+    pages = {"bien": (GOOD,), "mal": ("x = 1", GOOD), "sintaxis": (GOOD,), "importa": (GOOD,)}
+    project = small_site(tmp_path, pages)
     site = project / "_build" / "html"
     first = build(project)
     assert first.returncode == 0, first.log
-    assert len(first.execution_times) == 2 and (site / "mal.ipynb").is_file()
+    assert len(first.execution_times) == 4 and (site / "mal.ipynb").is_file()
     assert_quiet(first.log)
 
-    source = write_page(project, "mal", "x = 1", BAD)
+    # A wrong number, a syntax error and a bad import.
+    wrong = write_page(project, "mal", "x = 1", BAD)
+    syntax = write_page(project, "sintaxis", "y = 1 +* 2")
+    bad_import = write_page(project, "importa", "import no_such_module_here")
     broken = build(project)
     assert broken.returncode != 0, broken.log
     for text in INTERNAL_ERROR:
         assert text not in broken.log, broken.log
-    line = source.read_text().splitlines().index(BAD.splitlines()[1]) + 1
-    last = broken.log.strip().splitlines()[-4:]
-    assert f"docs/mal.md:{line}: code cell 2 failed: AssertionError: la suma da 4, no 5" in last, broken.log
-    assert f"    in: {BAD.splitlines()[1]}" in last, broken.log
-    assert not (site / "mal.ipynb").exists() and not (site / "mal.md").exists(), "a failed page kept its download"
-    assert (site / "bien.ipynb").is_file() and (site / "mal.html").is_file()
-    assert (site / "reports" / "mal.err.log").is_file()
+    summary = broken.log.strip().splitlines()
+    summary = summary[summary.index("3 notebook page(s) failed; the next build runs them again:"):]
+    assert summary[-1].startswith("build finished with problems"), broken.log
+    assert summary[1:-1] == [
+        f"docs/importa.md:{line_of(bad_import, 'import no_such_module_here')}: code cell 1 failed: "
+        "ModuleNotFoundError: No module named 'no_such_module_here'",
+        "    in: import no_such_module_here",
+        f"docs/mal.md:{line_of(wrong, BAD.splitlines()[1])}: code cell 2 failed: AssertionError: la suma da 4, no 5",
+        f"    in: {BAD.splitlines()[1]}",
+        summary[-3],  # SyntaxError's message names a temporary file; checked below
+        "    in: y = 1 +* 2",
+    ], broken.log
+    assert summary[-3].startswith(f"docs/sintaxis.md:{line_of(syntax, 'y = 1 +* 2')}: code cell 1 failed: SyntaxError: ")
+    for name in ("mal", "sintaxis", "importa"):
+        assert not (site / f"{name}.ipynb").exists() and not (site / f"{name}.md").exists(), f"{name} kept its download"
+        assert (site / f"{name}.html").is_file() and (site / "reports" / f"{name}.err.log").is_file()
+    assert (site / "bien.ipynb").is_file()
 
-    again = build(project)  # nothing changed: the failed page runs again and fails again
-    assert again.returncode != 0 and "Executing notebook failed" in again.log, again.log
+    again = build(project)  # nothing changed: the failed pages run again and fail again
+    assert again.returncode != 0 and again.log.count("Executing notebook failed") == 3, again.log
     assert "la suma da 4, no 5" in again.log
 
     write_page(project, "mal", "x = 1", GOOD)
+    write_page(project, "sintaxis", GOOD)
+    write_page(project, "importa", GOOD)
     fixed = build(project)
     assert fixed.returncode == 0, fixed.log
-    assert (site / "mal.ipynb").is_file()
+    assert all((site / f"{name}.ipynb").is_file() for name in pages)
     assert not list(site.rglob("*.err.log")), "a report outlived the failure it describes"
 
     noop = build(project)
