@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 KERNEL_CONFIG := $(VENV)/etc/ipython/ipython_kernel_config.py
 SPHINXOPTS ?=
 
-.PHONY: html test serve dist bench clean clean-cache
+.PHONY: html test serve dist bench clean clean-cache python-matches-venv
 
 # -j auto: notebooks execute in parallel, one worker per core.
 html: $(STAMP) $(KERNEL_CONFIG)
@@ -27,13 +27,29 @@ dist: $(STAMP)
 bench: $(STAMP) $(KERNEL_CONFIG)
 	$(BIN)/python benchmarks/bench.py
 
+PYTHON_MISSING = { echo "error: '$(PYTHON)' not found; install Python 3.11 or run: make PYTHON=/path/to/python3.11"; exit 1; }
+PY_VERSION = import sys; print(sys.version)
+
 # (Re)install when requirements.txt or pyproject.toml is newer than the last install.
-$(STAMP): requirements.txt pyproject.toml
-	@command -v $(PYTHON) >/dev/null || { echo "error: '$(PYTHON)' not found; install Python 3.11 or run: make PYTHON=/path/to/python3.11"; exit 1; }
+$(STAMP): requirements.txt pyproject.toml | python-matches-venv
+	@command -v $(PYTHON) >/dev/null || $(PYTHON_MISSING)
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "error: rnn_notes needs Python >= 3.11, '$(PYTHON)' is $$($(PYTHON) -V 2>&1); run: make PYTHON=/path/to/python3.11"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q -r requirements.txt -e .
 	touch $@
+
+# A PYTHON given to make must be the interpreter .venv/ was made with; otherwise say how to switch.
+python-matches-venv:
+ifneq ($(origin PYTHON),file)
+	@if [ -x $(BIN)/python ]; then \
+	  command -v $(PYTHON) >/dev/null || $(PYTHON_MISSING); \
+	  wanted=$$($(PYTHON) -c '$(PY_VERSION)' 2>/dev/null) || { echo "error: '$(PYTHON)' does not run; give its full path: make PYTHON=/path/to/python3.11"; exit 1; }; \
+	  if [ "$$wanted" != "$$($(BIN)/python -c '$(PY_VERSION)')" ]; then \
+	    echo "error: $(VENV)/ was made with Python $$($(BIN)/python -V 2>&1 | cut -d' ' -f2), not with '$(PYTHON)' (Python $${wanted%% *}); to switch, run: rm -rf $(VENV) && make PYTHON=$(PYTHON) $(MAKECMDGOALS)"; \
+	    exit 1; \
+	  fi; \
+	fi
+endif
 
 # Notebook kernels log errors only: their "TCP without encryption" warning is noise here.
 $(KERNEL_CONFIG): $(STAMP)

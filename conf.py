@@ -18,6 +18,7 @@ locale_dirs = ["locale"]  # docs/locale: Spanish for furo's labels (Anterior, Si
 
 # -- Extensions ------------------------------------------------------------
 extensions = [
+    "quiet_build",  # _ext/quiet_build.py: a build log without noise (first: it quiets later ones)
     "myst_nb",  # MyST Markdown pages executed as notebooks
     "sphinx.ext.autodoc",  # the API page comes from the package's docstrings
     "sphinx.ext.napoleon",  # readable docstring sections
@@ -33,6 +34,7 @@ myst_enable_extensions = [
     "dollarmath",  # $...$ and $$...$$ in prose
     "amsmath",  # \begin{aligned} and friends as display math
 ]
+myst_update_mathjax = False  # the math is MathML (see Math below); MathJax's config stays untouched
 
 # -- Notebook execution ----------------------------------------------------
 nb_execution_mode = "cache"  # every number is computed at build time; unchanged pages reuse theirs
@@ -44,7 +46,9 @@ nb_execution_cache_path = notebook_cache.keyed_cache_path(ROOT / ".jupyter_cache
 # read again on the next build (_ext/notebook_cache.py).
 nb_execution_raise_on_error = False
 nb_execution_timeout = 120  # seconds per cell; torch's first import is the slow part
-nb_execution_show_tb = True  # the build log names the failed check
+# The build ends with each failed cell's line and message (_ext/notebook_cache.py); the full
+# traceback is in _build/html/reports/<page>.err.log, so the log does not repeat nbclient's.
+nb_execution_show_tb = False
 nb_render_markdown_format = "myst"  # Markdown outputs (tables) may hold $math$
 
 # -- API docs --------------------------------------------------------------

@@ -20,6 +20,8 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
+from notebook_cache import failed_pages, is_notebook
+
 LABEL_LINE = re.compile(r"^\(([^()\s]+)\)=[ \t]*$", re.MULTILINE)
 REF_ROLE = re.compile(r"\{(?:ref|doc)\}`([^`]*)`")
 EXPLICIT_TITLE = re.compile(r"^(.*?)\s*<([^<>]+)>$")
@@ -34,8 +36,8 @@ def read_contract(path: Path) -> list[str]:
 
 
 def is_chapter(env: BuildEnvironment, docname: str) -> bool:
-    """Tell whether a page is executed as a notebook (it has a kernelspec)."""
-    return "kernelspec" in env.metadata.get(docname, {})
+    """Tell whether a page is executed as a notebook (myst-nb's reader decides)."""
+    return is_notebook(Path(env.doc2path(docname)))
 
 
 def glued_values(path: Path) -> dict[str, str]:
@@ -125,19 +127,27 @@ def executed_notebook(app: Sphinx, path: Path) -> dict:
 
 
 def write_downloads(app: Sphinx, exception: Exception | None) -> None:
-    """Write each chapter's readable notebook and its MyST source next to its HTML page."""
+    """Write each chapter's readable notebook and its MyST source next to its HTML page.
+
+    A chapter whose notebook failed gets no downloads (and loses those of an earlier build).
+    """
     if exception or app.builder.format != "html":
         return
     env = app.env
     labels = env.domains.standard_domain.labels  # label -> (docname, anchor, title)
     titles = {label: title for label, (_, _, title) in labels.items() if title}
     executed = Path(env.mystnb_config.output_folder)
+    failed = failed_pages(env)
     for docname in sorted(env.found_docs):
         if not is_chapter(env, docname):
             continue
+        target = Path(app.outdir, docname)
+        if docname in failed:
+            target.with_suffix(".ipynb").unlink(missing_ok=True)
+            target.with_suffix(".md").unlink(missing_ok=True)
+            continue
         local = {label for label, (doc, _, _) in labels.items() if doc == docname}
         notebook = executed_notebook(app, executed / f"{docname}.ipynb")
-        target = Path(app.outdir, docname)
         target.parent.mkdir(parents=True, exist_ok=True)
         glued = glued_values(executed / f"{docname}.glue.json")
         readable = student_notebook(notebook, titles, local, glued)

@@ -11,6 +11,7 @@ from docutils import nodes
 from latex2mathml.commands import MATRICES
 from latex2mathml.converter import convert_to_element
 from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.locale import _
 from sphinx.util import logging
 from sphinx.util.math import get_node_equation_number
@@ -152,14 +153,15 @@ def visit_displaymath(self: HTML5Translator, node: nodes.math_block) -> None:
     raise nodes.SkipNode
 
 
-def _add_static_path(app: Sphinx) -> None:
-    """Ship mathml.css with the site."""
-    app.config.html_static_path.append(str(STATIC))
+def _add_static_path(app: Sphinx, config: Config) -> None:
+    """Ship mathml.css with the site (before the saved configuration is compared, so a rebuild sees no change)."""
+    if str(STATIC) not in config.html_static_path:
+        config.html_static_path.append(str(STATIC))
 
 
 def setup(app: Sphinx) -> dict[str, object]:
     """Register the ``mathml`` renderer; select it with ``html_math_renderer = "mathml"``."""
     app.add_html_math_renderer("mathml", (visit_math, None), (visit_displaymath, None))
-    app.connect("builder-inited", _add_static_path)
+    app.connect("config-inited", _add_static_path)
     app.add_css_file("mathml.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -26,6 +26,27 @@ _SKIP = shutil.ignore_patterns(".git", ".venv", "_build", ".jupyter_cache", "__p
 _EXECUTED = re.compile(r"Executed notebook in ([0-9.]+) seconds")
 
 
+_FRONT_MATTER = """\
+---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+{extra}---
+"""
+
+
+def notebook_page(title: str, *cells: str, orphan: bool = False) -> str:
+    """A MyST notebook page: front matter, a ``# title``, a paragraph, then these code cells."""
+    front = _FRONT_MATTER.format(extra="orphan: true\n" if orphan else "")
+    body = "\n".join(f"```{{code-cell}} python\n{code}\n```\n" for code in cells)
+    return f"{front}\n# {title}\n\nUn párrafo.\n\n{body}"
+
+
 def copy_project(dest: Path, source: Path = ROOT, with_cache: bool = False) -> Path:
     """Copy the sources (no .venv, _build or caches) to ``dest``; ``with_cache`` copies the notebook cache too."""
     shutil.copytree(source, dest, ignore=_SKIP)
@@ -35,7 +56,7 @@ def copy_project(dest: Path, source: Path = ROOT, with_cache: bool = False) -> P
 
 
 def notebook_pages(project: Path) -> list[Path]:
-    """The pages myst-nb executes: Markdown files whose front matter names a kernel."""
+    """The pages myst-nb executes (its own reader decides)."""
     return sorted(p for p in (project / "docs").rglob("*.md") if is_notebook(p))
 
 
@@ -56,7 +77,9 @@ class Build:
 def build(project: Path) -> Build:
     """Build ``project``'s site incrementally; its kernels import the copy's rnn_notes, not the installed one."""
     project = project.resolve()
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(project), os.environ.get("PYTHONPATH")])))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(project), os.environ.get("PYTHONPATH")])),
+               PYTHONUNBUFFERED="1")  # the log keeps the terminal's order of output and warnings
     start = time.perf_counter()
-    done = subprocess.run([str(SPHINX_BUILD), *HTML], cwd=project, env=env, capture_output=True, text=True)
-    return Build(done.returncode, time.perf_counter() - start, done.stdout + done.stderr)
+    done = subprocess.run([str(SPHINX_BUILD), *HTML], cwd=project, env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True)
+    return Build(done.returncode, time.perf_counter() - start, done.stdout)

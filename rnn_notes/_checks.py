@@ -70,3 +70,36 @@ def decimals(value: object) -> int:
     if value < 0:
         raise ValueError(f"decimals must be >= 0, got {value}")
     return value
+
+
+def rnn_inputs(rnn: nn.RNN, x: object, h0: object) -> tuple[Tensor, Tensor, bool]:
+    """Check ``x`` and ``h0`` for ``rnn``; return them as ``(seq, batch, input)`` and ``(layers*dirs, batch, hidden)``."""
+    x = floating("x", x)
+    dtype = rnn.weight_ih_l0.dtype
+    same_dtype("the layer's weights", dtype, x=x)
+    if x.dim() not in (2, 3):
+        raise ValueError(
+            f"x must be 2-D (seq, features) or 3-D (batched), got {x.dim()}-D shape {tuple(x.shape)}"
+        )
+    if x.shape[-1] != rnn.input_size:
+        raise ValueError(
+            f"x has {x.shape[-1]} features, but the layer expects input_size={rnn.input_size}"
+        )
+    batched = x.dim() == 3
+    if not batched:
+        x = x.unsqueeze(1)
+    elif rnn.batch_first:
+        x = x.transpose(0, 1)
+    if x.shape[0] == 0:
+        raise ValueError("x must have at least one time step, got a sequence of length 0")
+    states = rnn.num_layers * (2 if rnn.bidirectional else 1)
+    if h0 is None:
+        return x, x.new_zeros(states, x.shape[1], rnn.hidden_size), batched
+    h0 = floating("h0", h0)
+    same_dtype("the layer's weights", dtype, h0=h0)
+    if batched:
+        expected, hint = (states, x.shape[1], rnn.hidden_size), "num_layers * num_directions, batch, hidden_size"
+    else:
+        expected, hint = (states, rnn.hidden_size), "num_layers * num_directions, hidden_size for unbatched x"
+    shape("h0", h0, expected, hint)
+    return x, h0 if batched else h0.unsqueeze(1), batched

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from torch import Tensor, nn
 
 from . import _checks
+from ._ops import fixed
 from .layer import StepTrace
 
 
@@ -95,7 +96,7 @@ class Prose(str):
         printer.text(str(self))
 
 
-def spanish_number(value: float, digits: int = 1) -> str:
+def spanishfixed(value: float, digits: int = 1) -> str:
     """A number as Spanish prose writes it: ``6e-08`` is ``6,0·10⁻⁸``, ``0.25`` is ``2,5·10⁻¹``; zero is ``0``.
 
     The text's repr has no quotes, so a page can ``glue`` it into a sentence.
@@ -113,11 +114,6 @@ def spanish_number(value: float, digits: int = 1) -> str:
     return Prose(f"{mantissa}·10{exponent.translate(_SUPERSCRIPT)}")
 
 
-def _number(value: float, decimals: int) -> str:
-    """Fixed decimals, with ``-0.0000`` shown as ``0.0000``."""
-    text = f"{value:.{decimals}f}"
-    return text[1:] if text.startswith("-") and float(text) == 0 else text
-
 
 def latex_matrix(tensor: Tensor, decimals: int = 4, vector: str = "column") -> str:
     """A ``bmatrix`` of a 1-D or 2-D tensor; a 1-D tensor is a ``vector="column"`` or ``"row"``."""
@@ -130,7 +126,7 @@ def latex_matrix(tensor: Tensor, decimals: int = 4, vector: str = "column") -> s
     elif tensor.dim() != 2:
         raise ValueError(f"latex_matrix takes a 1-D or 2-D tensor, got shape {tuple(tensor.shape)}")
     rows = tensor.detach().tolist()
-    body = r" \\ ".join(" & ".join(_number(v, decimals) for v in row) for row in rows)
+    body = r" \\ ".join(" & ".join(fixed(v, decimals) for v in row) for row in rows)
     return rf"\begin{{bmatrix}} {body} \end{{bmatrix}}"
 
 
@@ -140,7 +136,7 @@ def format_vector(tensor: Tensor, decimals: int = 4) -> str:
     decimals = _checks.decimals(decimals)
     if tensor.dim() != 1:
         raise ValueError(f"format_vector takes a 1-D tensor, got shape {tuple(tensor.shape)}")
-    return "[" + ", ".join(_number(v, decimals) for v in tensor.tolist()) + "]"
+    return "[" + ", ".join(fixed(v, decimals) for v in tensor.tolist()) + "]"
 
 
 def trace_rows(
@@ -183,7 +179,7 @@ def trace_rows(
     if layer_output is not None:
         differences = [(s.h - layer_output[s.t - 1]).abs().max().item() for s in trace]
         rows.append({"": r"$\Delta_t$"} | {
-            f"$t = {s.t}$": spanish_number(d) for s, d in zip(trace, differences)
+            f"$t = {s.t}$": spanishfixed(d) for s, d in zip(trace, differences)
         })
     return rows
 

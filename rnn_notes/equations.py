@@ -12,7 +12,8 @@ import torch
 from torch import Tensor
 
 from . import _checks
-from .display import _number, latex_matrix
+from ._ops import fixed
+from .display import latex_matrix
 
 LAYOUTS = ("line", "result_below", "split", "stacked")  # from widest to narrowest
 # The widths an equation must fit, in em of the page's text: furo's text column is 736 px at a
@@ -71,7 +72,7 @@ def _name_em(name: str | None) -> float:
 def _width_em(matrix: Tensor, name: str | None, decimals: int, gap: float) -> float:
     """Width of ``_under(matrix, name)`` in em: the wider of the matrix and the label under it."""
     columns = matrix.detach().T.tolist()
-    body = sum(max(_text_em(_number(v, decimals)) for v in column) for column in columns)
+    body = sum(max(_text_em(fixed(v, decimals)) for v in column) for column in columns)
     width = body + gap * (len(columns) - 1) + _BRACKETS
     shape = _SCRIPT * 2.2
     return max(width, shape, _name_em(name))

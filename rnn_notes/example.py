@@ -7,9 +7,13 @@ from torch import Tensor, nn
 
 
 def seed_rnn() -> nn.RNN:
-    """``nn.RNN(input_size=5, hidden_size=2, num_layers=1, batch_first=True)`` right after ``torch.manual_seed(1)``."""
-    torch.manual_seed(1)
-    return nn.RNN(input_size=5, hidden_size=2, num_layers=1, batch_first=True)
+    """``nn.RNN(input_size=5, hidden_size=2, num_layers=1, batch_first=True)`` right after ``torch.manual_seed(1)``.
+
+    The seed is set on a fork of the CPU random generator, so the caller's random state is left as it was.
+    """
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(1)
+        return nn.RNN(input_size=5, hidden_size=2, num_layers=1, batch_first=True)
 
 
 def seed_sequence() -> Tensor:

@@ -42,7 +42,7 @@ import torch
 from torch import Tensor, nn
 
 from . import _checks
-from .layer import _prepare, trace_rnn
+from .layer import trace_rnn
 from .streaming import run_in_chunks
 
 INK = "#000000"  # drawn in this colour, shown in the text colour of the page (currentColor)
@@ -250,7 +250,7 @@ def unrolled_network(rnn: nn.RNN, x: Tensor, h0: Tensor | None = None, show_valu
     from .display import format_vector
 
     rnn = _one_layer(rnn, "unrolled_network")
-    seq, _, batched = _prepare(rnn, x, h0)
+    seq, _, batched = _checks.rnn_inputs(rnn, x, h0)
     steps, batch = seq.shape[0], seq.shape[1]
     if steps > MAX_STEPS:
         raise ValueError(f"unrolled_network draws at most {MAX_STEPS} steps, got a sequence of {steps}")
@@ -465,7 +465,7 @@ def tanh_saturation(rnn: nn.RNN, x: Tensor, h0: Tensor | None = None) -> SiteFig
 def chunked_states(rnn: nn.RNN, x: Tensor, chunk_size: int, h0: Tensor | None = None) -> SiteFigure:
     """Each component of h_t over ``x``, from one call and from run_in_chunks, drawn on top of each other."""
     rnn = _one_layer(rnn, "chunked_states")
-    seq, _, _ = _prepare(rnn, x, h0)
+    seq, _, _ = _checks.rnn_inputs(rnn, x, h0)
     if seq.shape[1] != 1:
         raise ValueError(f"chunked_states draws a single sequence (batch of 1), got a batch of {seq.shape[1]}")
     with torch.no_grad():

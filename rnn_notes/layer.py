@@ -10,7 +10,8 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from . import _checks
-from .step import ACTIVATIONS, _affine
+from ._ops import affine
+from .step import ACTIVATIONS
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,11 @@ def layer_weights(rnn: nn.RNN, layer: int = 0, reverse: bool = False) -> Weights
         raise ValueError(f"layer must be in 0..{rnn.num_layers - 1}, got {layer}")
     if reverse and not rnn.bidirectional:
         raise ValueError("reverse=True needs a bidirectional RNN, got bidirectional=False")
+    return _weights(rnn, layer, reverse)
+
+
+def _weights(rnn: nn.RNN, layer: int, reverse: bool) -> Weights:
+    """``layer_weights`` without its checks, for callers that checked ``rnn`` once already."""
     suffix = f"_l{layer}" + ("_reverse" if reverse else "")
     return Weights(
         getattr(rnn, "weight_ih" + suffix),
@@ -39,39 +45,6 @@ def layer_weights(rnn: nn.RNN, layer: int = 0, reverse: bool = False) -> Weights
         getattr(rnn, "bias_ih" + suffix) if rnn.bias else None,
         getattr(rnn, "bias_hh" + suffix) if rnn.bias else None,
     )
-
-
-def _prepare(rnn: nn.RNN, x: object, h0: object) -> tuple[Tensor, Tensor, bool]:
-    """Check ``x`` and ``h0``; return them as ``(seq, batch, input)`` and ``(layers*dirs, batch, hidden)``."""
-    x = _checks.floating("x", x)
-    dtype = rnn.weight_ih_l0.dtype
-    _checks.same_dtype("the layer's weights", dtype, x=x)
-    if x.dim() not in (2, 3):
-        raise ValueError(
-            f"x must be 2-D (seq, features) or 3-D (batched), got {x.dim()}-D shape {tuple(x.shape)}"
-        )
-    if x.shape[-1] != rnn.input_size:
-        raise ValueError(
-            f"x has {x.shape[-1]} features, but the layer expects input_size={rnn.input_size}"
-        )
-    batched = x.dim() == 3
-    if not batched:
-        x = x.unsqueeze(1)
-    elif rnn.batch_first:
-        x = x.transpose(0, 1)
-    if x.shape[0] == 0:
-        raise ValueError("x must have at least one time step, got a sequence of length 0")
-    states = rnn.num_layers * (2 if rnn.bidirectional else 1)
-    if h0 is None:
-        return x, x.new_zeros(states, x.shape[1], rnn.hidden_size), batched
-    h0 = _checks.floating("h0", h0)
-    _checks.same_dtype("the layer's weights", dtype, h0=h0)
-    if batched:
-        expected, hint = (states, x.shape[1], rnn.hidden_size), "num_layers * num_directions, batch, hidden_size"
-    else:
-        expected, hint = (states, rnn.hidden_size), "num_layers * num_directions, hidden_size for unbatched x"
-    _checks.shape("h0", h0, expected, hint)
-    return x, h0 if batched else h0.unsqueeze(1), batched
 
 
 def _run_direction(
@@ -105,7 +78,7 @@ def manual_rnn(rnn: nn.RNN, x: Tensor, h0: Tensor | None = None) -> tuple[Tensor
             f"dropout={rnn.dropout} in training mode draws random masks that cannot be "
             "matched; expected dropout=0 or eval mode (call rnn.eval())"
         )
-    seq, h0, batched = _prepare(rnn, x, h0)
+    seq, h0, batched = _checks.rnn_inputs(rnn, x, h0)
     act = ACTIVATIONS[rnn.nonlinearity]
     directions = (False, True) if rnn.bidirectional else (False,)
     last_states = []
@@ -113,7 +86,7 @@ def manual_rnn(rnn: nn.RNN, x: Tensor, h0: Tensor | None = None) -> tuple[Tensor
         outputs = []
         for d, reverse in enumerate(directions):
             index = layer * len(directions) + d
-            out, h_last = _run_direction(seq, h0[index], layer_weights(rnn, layer, reverse), act, reverse)
+            out, h_last = _run_direction(seq, h0[index], _weights(rnn, layer, reverse), act, reverse)
             outputs.append(out)
             last_states.append(h_last)
         seq = torch.cat(outputs, dim=-1)
@@ -151,17 +124,17 @@ def trace_rnn(rnn: nn.RNN, x: Tensor, h0: Tensor | None = None) -> list[StepTrac
             "trace_rnn follows one layer in one direction (num_layers=1, bidirectional=False), "
             f"got num_layers={rnn.num_layers}, bidirectional={rnn.bidirectional}"
         )
-    seq, h0, _ = _prepare(rnn, x, h0)
+    seq, h0, _ = _checks.rnn_inputs(rnn, x, h0)
     if seq.shape[1] != 1:
         raise ValueError(f"trace_rnn follows a single sequence (batch of 1), got a batch of {seq.shape[1]}")
-    weights = layer_weights(rnn)
+    weights = _weights(rnn, 0, False)
     act = ACTIVATIONS[rnn.nonlinearity]
     trace = []
     with torch.no_grad():
         h = h0[0, 0]
         for t, x_t in enumerate(seq[:, 0], start=1):
-            a = _affine(x_t, weights.w_ih, weights.b_ih)
-            r = _affine(h, weights.w_hh, weights.b_hh)
+            a = affine(x_t, weights.w_ih, weights.b_ih)
+            r = affine(h, weights.w_hh, weights.b_hh)
             trace.append(StepTrace(t, x_t, a, h, r, a + r, act(a + r)))
             h = trace[-1].h
     return trace

@@ -6,14 +6,9 @@ import torch
 from torch import Tensor
 
 from . import _checks
+from ._ops import affine
 
 ACTIVATIONS = {"tanh": torch.tanh, "relu": torch.relu}
-
-
-def _affine(x: Tensor, w: Tensor, b: Tensor | None) -> Tensor:
-    """Rows ``(..., in)`` to ``x W^T + b`` of shape ``(..., out)``, unchecked (the inner loop uses it)."""
-    out = x @ w.T
-    return out if b is None else out + b
 
 
 def _check_term(x: object, w: object, b: object, names: tuple[str, str, str]) -> None:
@@ -36,14 +31,14 @@ def _check_term(x: object, w: object, b: object, names: tuple[str, str, str]) ->
 def input_term(x: Tensor, w_ih: Tensor, b_ih: Tensor | None) -> Tensor:
     """Rows ``(..., input)`` to ``x W_ih^T + b_ih`` of shape ``(..., hidden)``."""
     _check_term(x, w_ih, b_ih, ("x", "w_ih", "b_ih"))
-    return _affine(x, w_ih, b_ih)
+    return affine(x, w_ih, b_ih)
 
 
 def recurrent_term(h: Tensor, w_hh: Tensor, b_hh: Tensor | None) -> Tensor:
     """Rows ``(..., hidden)`` to ``h W_hh^T + b_hh`` of shape ``(..., hidden)``."""
     _check_term(h, w_hh, b_hh, ("h", "w_hh", "b_hh"))
     _checks.shape("w_hh", w_hh, (w_hh.shape[0], w_hh.shape[0]), "hidden, hidden")
-    return _affine(h, w_hh, b_hh)
+    return affine(h, w_hh, b_hh)
 
 
 def _check_weights(w_ih, w_hh, b_ih, b_hh, dtype: torch.dtype) -> tuple[int, int]:
@@ -105,4 +100,4 @@ def step_row(
         )
     _checks.shape("h_prev", h_prev, (x_t.shape[0], hidden), "batch, hidden_size")
     _checks.same_dtype("x_t", x_t.dtype, h_prev=h_prev)
-    return act(_affine(x_t, w_ih, b_ih) + _affine(h_prev, w_hh, b_hh))
+    return act(affine(x_t, w_ih, b_ih) + affine(h_prev, w_hh, b_hh))

@@ -6,7 +6,6 @@ import torch
 from torch import Tensor, nn
 
 from . import _checks
-from .layer import _prepare
 
 
 def _one_direction(rnn: nn.RNN, what: str) -> None:
@@ -24,7 +23,7 @@ def run_in_chunks(
     """``rnn(x, h0)`` computed ``chunk_size`` steps at a time, each call's ``h_n`` passed on as the next ``h0``."""
     rnn = _checks.rnn_module(rnn)
     _one_direction(rnn, "run_in_chunks")
-    _prepare(rnn, x, h0)  # the same checks as manual_rnn: x, its features, h0's shape and dtype
+    _checks.rnn_inputs(rnn, x, h0)  # the same checks as manual_rnn: x, its features, h0's shape and dtype
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int):
         raise TypeError(f"chunk_size must be an int, got {type(chunk_size).__name__}")
     if chunk_size < 1:

@@ -16,9 +16,10 @@ from site_contract import ROOT, SITE
 
 sys.path.insert(0, str(ROOT / "_ext"))
 from course import plain_markdown  # noqa: E402
+from notebook_cache import is_notebook  # noqa: E402
 
 DOCS = ROOT / "docs"
-CHAPTERS = sorted(p.stem for p in DOCS.glob("*.md") if "\nkernelspec:" in p.read_text(encoding="utf-8"))
+CHAPTERS = sorted(p.stem for p in DOCS.glob("*.md") if is_notebook(p))
 MYST_ONLY = {
     "label line": re.compile(r"^\([^()\s]+\)=\s*$", re.MULTILINE),
     "role": re.compile(r"\{[a-z][\w:-]*\}`"),

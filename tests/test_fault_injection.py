@@ -10,10 +10,10 @@ from site_copy import build, copy_project  # noqa: E402
 
 def test_a_wrong_manual_result_fails_the_build(tmp_path):
     project = copy_project(tmp_path / "project")
-    step = project / "rnn_notes" / "step.py"
+    ops = project / "rnn_notes" / "_ops.py"  # affine, used by every step and layer
     correct = "return out if b is None else out + b"
-    assert correct in step.read_text(), "the perturbation point moved; update this test"
-    step.write_text(step.read_text().replace(correct, correct + " + 0.01"))
+    assert correct in ops.read_text(), "the perturbation point moved; update this test"
+    ops.write_text(ops.read_text().replace(correct, correct + " + 0.01"))
 
     result = build(project)  # as `make html` does, in the copy, from an empty cache
 

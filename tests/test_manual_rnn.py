@@ -132,3 +132,16 @@ def test_does_not_call_the_layer(monkeypatch):
     monkeypatch.setattr(rnn, "forward", refuse)
     monkeypatch.setattr(torch._VF, "rnn_tanh", refuse)
     manual_rnn(rnn, seed_sequence())
+
+
+def test_checks_the_module_once_however_many_layers_and_directions(monkeypatch):
+    import rnn_notes.layer
+
+    calls = []
+    check = rnn_notes.layer._checks.rnn_module
+    monkeypatch.setattr(rnn_notes.layer._checks, "rnn_module", lambda value: calls.append(value) or check(value))
+    rnn = nn.RNN(3, 2, num_layers=3, bidirectional=True)
+    x = torch.randn(4, 3)
+    for got, want in zip(manual_rnn(rnn, x), rnn(x)):
+        torch.testing.assert_close(got, want)
+    assert calls == [rnn]

@@ -25,3 +25,16 @@ def test_seed_sequence_is_three_steps_of_constant_features():
     assert x.shape == (3, 5)
     for t, value in enumerate((1.0, 2.0, 3.0)):
         assert torch.equal(x[t], torch.full((5,), value))
+
+
+def test_seed_rnn_is_the_seed_notebooks_layer_and_leaves_the_callers_rng_alone():
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(1)
+        expected = torch.nn.RNN(5, 2, 1, batch_first=True)
+    torch.manual_seed(1234)
+    torch.rand(3)  # a caller part-way through its own random stream
+    state = torch.get_rng_state()
+    rnn = seed_rnn()
+    assert torch.equal(torch.get_rng_state(), state), "seed_rnn() changed the caller's random state"
+    for (name, got), (_, want) in zip(rnn.named_parameters(), expected.named_parameters(), strict=True):
+        assert torch.equal(got, want), name

@@ -14,33 +14,18 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "_ext"))
 
 from notebook_cache import cache_key  # noqa: E402
-from site_copy import build, copy_project, notebook_pages  # noqa: E402
+from site_copy import build, copy_project, notebook_page, notebook_pages  # noqa: E402
 
 # A page whose code never changes: only a re-execution can notice that the package did.
-PROBE = """\
----
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
-orphan: true
----
-
-# Sonda de resultados obsoletos
-
-```{code-cell} python
-import torch
-from rnn_notes import manual_rnn, seed_rnn, seed_sequence
-
-rnn = seed_rnn()
-x = seed_sequence()
-torch.testing.assert_close(manual_rnn(rnn, x)[0], rnn(x)[0])
-```
-"""
+PROBE = notebook_page(
+    "Sonda de resultados obsoletos",
+    "import torch\n"
+    "from rnn_notes import manual_rnn, seed_rnn, seed_sequence\n\n"
+    "rnn = seed_rnn()\n"
+    "x = seed_sequence()\n"
+    "torch.testing.assert_close(manual_rnn(rnn, x)[0], rnn(x)[0])",
+    orphan=True,
+)
 
 HARMLESS = "\n# Touched by the stale-output test: same results, new source.\n"
 WRONG = '''
