@@ -6,7 +6,7 @@ from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
 
-from conftest import SITE
+from site_contract import SITE
 
 
 @cache

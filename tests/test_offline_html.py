@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 
-from conftest import SITE
+from site_contract import SITE
 
 # Attributes through which a page loads a resource (an <a href> is a link a reader may follow, not a load).
 LOADING = {

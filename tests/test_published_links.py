@@ -9,7 +9,8 @@ from string import Template
 import pytest
 from sphinx_reredirects import REDIRECT_FILE_DEFAULT_TEMPLATE
 
-from site_contract import CONTRACT, SITE, check_site, read_contract, sections
+from course import read_contract
+from site_contract import CONTRACT, SITE, check_site, sections
 
 
 def section(anchor: str, *children: str, headerlink: bool = True) -> str:
