@@ -15,10 +15,10 @@ KINDS = {"unit", "site", "browser", "slow"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Refuse a test without a kind, so `pytest -m unit` and friends never miss one."""
-    unmarked = [item.nodeid for item in items if not KINDS & {m.name for m in item.iter_markers()}]
-    if unmarked:
-        raise pytest.UsageError(f"tests without one of the markers {sorted(KINDS)}: {unmarked}")
+    """Refuse a test without exactly one kind, so `pytest -m unit` and friends never miss or repeat one."""
+    wrong = [item.nodeid for item in items if len(KINDS & {m.name for m in item.iter_markers()}) != 1]
+    if wrong:
+        raise pytest.UsageError(f"tests without exactly one of the markers {sorted(KINDS)}: {wrong}")
 
 
 @pytest.fixture(scope="session")

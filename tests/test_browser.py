@@ -19,6 +19,8 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from site_contract import DOCS, ROOT, site_pages
 
+pytestmark = pytest.mark.browser
+
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]

@@ -1,5 +1,6 @@
 """No page of the built site loads anything from outside it: checked in the HTML and CSS themselves."""
 
+import pytest
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -7,6 +8,8 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup
 
 from site_contract import SITE
+
+pytestmark = pytest.mark.site
 
 # Attributes through which a page loads a resource (an <a href> is a link a reader may follow, not a load).
 LOADING = {
