@@ -51,9 +51,12 @@ def version_note(version: str, torch_version: str) -> dict:
     source = (
         f"> Este cuaderno se ejecutó con `rnn_notes` {version} y PyTorch {torch_version}. "
         f"Para ejecutarlo de nuevo, instala esa versión de `rnn_notes` con el archivo `{wheel}` "
-        "que publica tu curso (lo genera `make dist`):\n"
+        "que publica tu curso:\n"
         ">\n"
-        f"> ```sh\n> pip install {wheel}\n> ```"
+        f"> ```sh\n> pip install {wheel}\n> ```\n"
+        ">\n"
+        "> En Linux, añade `--extra-index-url https://download.pytorch.org/whl/cpu` para instalar "
+        "el PyTorch solo para CPU, mucho más pequeño que el que pip elige por defecto."
     )
     return nbformat.v4.new_markdown_cell(source, metadata={"tags": ["rnn-notes-version"]})
 
