@@ -23,8 +23,9 @@ test: html
 serve: $(STAMP) $(KERNEL_CONFIG)
 	$(BIN)/sphinx-autobuild -c . -n --keep-going $(SPHINXOPTS) --watch tests/published_links.txt --watch rnn_notes docs _build/html
 
+# --no-isolation: built with the locked setuptools in .venv/, so it needs no index.
 dist: $(STAMP)
-	$(BIN)/python -m build --wheel --no-isolation --outdir dist .  # with the locked setuptools, offline
+	$(BIN)/python -m build --wheel --no-isolation --outdir dist .
 
 # Timings for this machine (not a test): builds throwaway copies, never touches _build/.
 bench: $(STAMP) $(KERNEL_CONFIG)

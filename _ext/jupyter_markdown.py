@@ -15,8 +15,9 @@ from collections.abc import Callable, Iterator
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
-from markdown_it.rules_inline import StateInline
+from markdown_it.rules_inline import StateInline, link
 from markdown_it.token import Token
+from mdit_py_plugins.myst_role.index import myst_role
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
 from sphinx.errors import ExtensionError
@@ -31,8 +32,8 @@ Warn = Callable[[str, int], None]  # (message, line of the cell, from 0)
 def markdown_parser(config: MdParserConfig | None = None) -> MarkdownIt:
     """myst-parser's markdown-it parser for ``config``, recording where roles and links start and end."""
     md = create_md_parser(config or MdParserConfig(), RendererHTML)
-    for name in ("myst_role", "link"):
-        md.inline.ruler.at(name, _recording(md.inline.ruler.__rules__[md.inline.ruler.__find__(name)].fn))
+    md.inline.ruler.at("myst_role", _recording(myst_role))
+    md.inline.ruler.at("link", _recording(link))
     return md
 
 
@@ -97,7 +98,7 @@ def _edits(
             row = block.map[0]
             col = lines[row].find(f"({block.content})=")
             yield line_starts[row] + col, line_starts[row] + len(lines[row]), f'<a id="{block.content}"></a>'
-        if block.type != "inline" or not block.children:
+        if block.type != "inline" or not block.children or block.map is None:
             continue
         offsets = _inline_offsets(lines, line_starts, block, cursors)
         within = -1  # end of the last rewritten link: tokens inside it were rewritten with it
