@@ -50,13 +50,30 @@ def test_the_lock_pins_the_tested_torch_and_no_cuda_package():
     assert not [name for name in locked if name.startswith("nvidia-") or "cuda" in name]
 
 
+def torch_build_extras(locked: dict[str, Version]) -> set[str]:
+    """Packages the installed torch build needs that the lock's CPU build does not (CUDA's nvidia-*, ...)."""
+    extras, todo = set(), ["torch"]
+    while todo:
+        for line in importlib.metadata.requires(todo.pop()) or []:
+            requirement = Requirement(line)
+            name = canonicalize_name(requirement.name)
+            if (requirement.marker is None or requirement.marker.evaluate({"extra": ""})) and name not in locked and name not in extras:
+                extras.add(name)
+                todo.append(name)
+    return extras
+
+
 def test_every_installed_package_is_the_locked_version():
     assert sys.prefix != sys.base_prefix, "run the tests with .venv/bin/python (`make test`)"
     locked = pins()
+    allowed = torch_build_extras(locked)  # empty with the CPU torch the lock was made with
     for dist in importlib.metadata.distributions():
         name = canonicalize_name(dist.metadata["Name"])
-        if name == "rnn-notes":
-            continue  # the package itself, installed from the tree
-        assert name in locked, f"{name} {dist.version} is installed but not in the lock"
+        if name == "rnn-notes" or name in allowed:
+            continue  # the package itself, or part of a non-CPU torch build
+        assert name in locked, (
+            f"{name} {dist.version} is installed but not in the lock: `.venv/bin/pip uninstall {name}`, "
+            "or add it to requirements/*.in and run `make lock`"
+        )
         installed = Version(dist.version)
         assert Version(installed.public) == locked[name], f"{name}: installed {installed}, locked {locked[name]}"
