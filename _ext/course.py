@@ -15,6 +15,7 @@ from pathlib import Path
 import nbformat
 from docutils import nodes
 from jupyter_cache import get_cache
+from markdown_it import MarkdownIt
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
@@ -63,7 +64,7 @@ def version_note(version: str, torch_version: str) -> dict:
 
 def student_notebook(
     notebook: dict, titles: dict[str, str], local: set[str], glued: dict[str, str],
-    warn: Warn | None = None, md=None, note: dict | None = None,
+    warn: Warn | None = None, md: MarkdownIt | None = None, note: dict | None = None,
 ) -> dict:
     """Return a copy of an executed notebook that reads well and runs in plain Jupyter.
 
