@@ -1,14 +1,17 @@
 # `make html` builds the site, `make test` runs the tests, `make serve` rebuilds on each save
 # (http://127.0.0.1:8000), `make dist` builds the rnn_notes wheel, `make bench` times the
-# build; all set up .venv/ first.
+# build, `make lock` rewrites the lock (requirements.txt); all set up .venv/ first.
 PYTHON ?= python3
+# An extra package index for pip, not a default. On Linux, pip's torch is the CUDA build (GBs);
+# the CPU-only one: make TORCH_INDEX=https://download.pytorch.org/whl/cpu html
+TORCH_INDEX ?=
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 KERNEL_CONFIG := $(VENV)/etc/ipython/ipython_kernel_config.py
 SPHINXOPTS ?=
 
-.PHONY: html test serve dist bench clean clean-cache python-matches-venv
+.PHONY: html test serve dist bench lock clean clean-cache python-matches-venv
 
 # -j auto: notebooks execute in parallel, one worker per core.
 html: $(STAMP) $(KERNEL_CONFIG)
@@ -20,22 +23,25 @@ test: html
 serve: $(STAMP) $(KERNEL_CONFIG)
 	$(BIN)/sphinx-autobuild -c . -n --keep-going $(SPHINXOPTS) --watch tests/published_links.txt --watch rnn_notes docs _build/html
 
+# --no-isolation: built with the locked setuptools in .venv/, so it needs no index.
 dist: $(STAMP)
-	$(BIN)/python -m build --wheel --outdir dist .
+	$(BIN)/python -m build --wheel --no-isolation --outdir dist .
 
 # Timings for this machine (not a test): builds throwaway copies, never touches _build/.
 bench: $(STAMP) $(KERNEL_CONFIG)
-	$(BIN)/python benchmarks/bench.py
+	PYTHONPATH=_ext:tools $(BIN)/python benchmarks/bench.py
 
 PYTHON_MISSING = { echo "error: '$(PYTHON)' not found; install Python 3.11 or run: make PYTHON=/path/to/python3.11"; exit 1; }
 PY_VERSION = import sys; print(sys.version)
 
-# (Re)install when requirements.txt or pyproject.toml is newer than the last install.
+# (Re)install when the lock or pyproject.toml is newer than the last install: every package at
+# its locked version, then rnn_notes itself (its dependencies are in the lock).
 $(STAMP): requirements.txt pyproject.toml | python-matches-venv
 	@command -v $(PYTHON) >/dev/null || $(PYTHON_MISSING)
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "error: rnn_notes needs Python >= 3.11, '$(PYTHON)' is $$($(PYTHON) -V 2>&1); run: make PYTHON=/path/to/python3.11"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q -r requirements.txt -e .
+	$(BIN)/python -m pip install -q $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX)) -r requirements.txt
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
 	touch $@
 
 # A PYTHON given to make must be the interpreter .venv/ was made with; otherwise say how to switch.
@@ -50,6 +56,20 @@ ifneq ($(origin PYTHON),file)
 	  fi; \
 	fi
 endif
+
+# The lock: every package's exact version, from pyproject.toml (the package) and
+# requirements/{site,test,dev}.in. pip-tools rather than uv: pip-compile resolves through pip
+# and its config (find-links, extra indexes, constraints), which is where this machine's local
+# CPU torch wheel is; uv ignores pip's config and would fetch the multi-GB CUDA torch.
+# Pins that still fit are kept; `make lock LOCKFLAGS=--upgrade` moves everything to the newest.
+# "+cpu" is dropped from torch's pin so the lock also fits the macOS and Windows wheels.
+LOCKFLAGS ?=
+lock: $(STAMP)
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --allow-unsafe --strip-extras \
+		--no-emit-find-links --no-emit-index-url $(LOCKFLAGS) \
+		-o requirements.txt pyproject.toml requirements/site.in requirements/test.in requirements/dev.in
+	sed 's/^torch==\([^ ]*\)+cpu/torch==\1/' requirements.txt > requirements.txt.tmp
+	mv requirements.txt.tmp requirements.txt
 
 # Notebook kernels log errors only: their "TCP without encryption" warning is noise here.
 $(KERNEL_CONFIG): $(STAMP)

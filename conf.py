@@ -22,6 +22,7 @@ extensions = [
     "myst_nb",  # MyST Markdown pages executed as notebooks
     "sphinx.ext.autodoc",  # the API page comes from the package's docstrings
     "sphinx.ext.napoleon",  # readable docstring sections
+    "sphinx.ext.viewcode",  # "[fuente]" links: students read the by-hand code from the API page
     "sphinx_reredirects",  # moved pages leave a redirect page behind
     "sphinxext.opengraph",  # title and description for link previews
     "sphinx_copybutton",  # a copy button on code cells (code only, see below)
@@ -38,8 +39,8 @@ myst_update_mathjax = False  # the math is MathML (see Math below); MathJax's co
 
 # -- Notebook execution ----------------------------------------------------
 nb_execution_mode = "cache"  # every number is computed at build time; unchanged pages reuse theirs
-# One cache per state of rnn_notes + requirements.txt + torch, so a package change re-runs every
-# page (_ext/notebook_cache.py). Outside _build/ so `make clean` keeps it; `make clean-cache` drops it.
+# One cache per state of rnn_notes + the lock (requirements.txt) + Python, so a package or
+# dependency change re-runs every page (_ext/notebook_cache.py). Outside _build/ so `make clean` keeps it; `make clean-cache` drops it.
 nb_execution_cache_path = notebook_cache.keyed_cache_path(ROOT / ".jupyter_cache", ROOT / "requirements.txt")
 # A failing cell or check is a warning, so -W fails the build after every page has run: raising
 # inside a -j worker can hang the build (nbclient traps SIGTERM), and pages that failed are

@@ -1,32 +1,31 @@
 """Course features of the site: chapter downloads and the list of published links.
 
 - Each chapter (a page executed as a notebook) gets a box with two downloads, written next
-  to its HTML page: ``<page>.ipynb`` (the executed notebook, readable in plain Jupyter) and
-  ``<page>.md`` (its MyST source).
+  to its HTML page: ``<page>.ipynb`` (the executed notebook, readable in plain Jupyter, its
+  Markdown rewritten by _ext/jupyter_markdown.py, and opening with the rnn_notes version it
+  ran with) and ``<page>.md`` (its MyST source).
 - The ``published-links`` directive lists the links of ``tests/published_links.txt``.
 """
 
-import ast
+import importlib.metadata
 import json
-import re
 import shutil
 from pathlib import Path
 
 import nbformat
 from docutils import nodes
 from jupyter_cache import get_cache
+from markdown_it import MarkdownIt
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from jupyter_markdown import Warn, markdown_parser, plain_markdown
 from notebook_cache import failed_pages, is_notebook
 
-LABEL_LINE = re.compile(r"^\(([^()\s]+)\)=[ \t]*$", re.MULTILINE)
-REF_ROLE = re.compile(r"\{(?:ref|doc)\}`([^`]*)`")
-EXPLICIT_TITLE = re.compile(r"^(.*?)\s*<([^<>]+)>$")
-LABEL_LINK = re.compile(r"\[([^\]]+)\]\(#?([A-Za-z0-9_-]+)\)")
-GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`([^`:]+)(?::([^`]*))?`")
+logger = logging.getLogger(__name__)
 
 
 def read_contract(path: Path) -> list[str]:
@@ -48,51 +47,57 @@ def glued_values(path: Path) -> dict[str, str]:
     return {name: record["data"]["text/plain"] for name, record in records.items()}
 
 
-def glued_text(values: dict[str, str], name: str, spec: str | None) -> str:
-    """A glued value as the site shows it, formatted with ``spec`` as {glue:text} does."""
-    text = values[name]
-    return format(ast.literal_eval(text), spec) if spec else text
-
-
-def plain_markdown(
-    text: str, titles: dict[str, str], local: set[str], glued: dict[str, str] | None = None
-) -> str:
-    """Rewrite the MyST-only markup of a Markdown cell into Markdown that Jupyter renders."""
-
-    def ref(match: re.Match) -> str:
-        explicit = EXPLICIT_TITLE.match(match[1])
-        return explicit[1] if explicit else titles.get(match[1].lower(), match[1])
-
-    def link(match: re.Match) -> str:
-        text, target = match[1], match[2].lower()
-        if target in local:
-            return f"[{text}](#{target})"  # the anchor exists in this notebook too
-        return text if target in titles else match[0]
-
-    text = GLUE_ROLE.sub(lambda m: glued_text(glued or {}, m[1], m[2]), text)
-    text = LABEL_LINE.sub(r'<a id="\1"></a>', text)
-    text = REF_ROLE.sub(ref, text)
-    return LABEL_LINK.sub(link, text)
+def version_note(version: str, torch_version: str) -> dict:
+    """The first cell of a downloaded notebook: the rnn_notes it ran with, and how to install it."""
+    wheel = f"rnn_notes-{version}-py3-none-any.whl"
+    source = (
+        f"> Este cuaderno se ejecutó con `rnn_notes` {version} y PyTorch {torch_version}. "
+        f"Para ejecutarlo de nuevo, instala esa versión de `rnn_notes` con el archivo `{wheel}` "
+        "que publica tu curso:\n"
+        ">\n"
+        f"> ```sh\n> pip install {wheel}\n> ```\n"
+        ">\n"
+        "> En Linux, añade `--extra-index-url https://download.pytorch.org/whl/cpu` para instalar "
+        "el PyTorch solo para CPU, mucho más pequeño que el que pip elige por defecto."
+    )
+    return nbformat.v4.new_markdown_cell(source, metadata={"tags": ["rnn-notes-version"]})
 
 
 def student_notebook(
-    notebook: dict, titles: dict[str, str], local: set[str], glued: dict[str, str]
+    notebook: dict, titles: dict[str, str], local: set[str], glued: dict[str, str],
+    warn: Warn | None = None, md: MarkdownIt | None = None, note: dict | None = None,
 ) -> dict:
     """Return a copy of an executed notebook that reads well and runs in plain Jupyter.
 
     Cells tagged ``remove-cell`` (hidden on the site too, e.g. myst-nb's ``glue``) are left
     out, and the values they glued are written into the prose as the site shows them.
+    ``warn(message, cell index, line in the cell)`` gets each reference that cannot be resolved;
+    ``note`` becomes the first cell.
     """
     notebook = json.loads(json.dumps(notebook))
     notebook["metadata"].pop("source_map", None)  # myst-nb's bookkeeping, not for readers
-    notebook["cells"] = [
-        c for c in notebook["cells"] if "remove-cell" not in c.get("metadata", {}).get("tags", [])
-    ]
-    for cell in notebook["cells"]:
+    md = md or markdown_parser()
+    cells = []
+    for index, cell in enumerate(notebook["cells"]):
+        if "remove-cell" in cell.get("metadata", {}).get("tags", []):
+            continue
         if cell["cell_type"] == "markdown":
             source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            cell["source"] = plain_markdown(source, titles, local, glued)
+            cell_warn = warn and (lambda message, line, index=index: warn(message, index, line))
+            cell["source"] = plain_markdown(source, titles, local, glued, cell_warn, md)
+        cells.append(cell)
+    notebook["cells"] = ([note] if note else []) + cells
     return notebook
+
+
+def cell_line(source: list[str], source_map: list[int], cell: int, line: int) -> int | None:
+    """The line (from 1) of ``source``, the page's .md lines, where line ``line`` of cell ``cell`` is."""
+    if cell >= len(source_map):
+        return None
+    start = source_map[cell]
+    while start < len(source) and not source[start].strip():
+        start += 1  # myst-nb strips a Markdown cell's leading blank lines
+    return start + line + 1
 
 
 def add_download_box(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -138,6 +143,10 @@ def write_downloads(app: Sphinx, exception: Exception | None) -> None:
     titles = {label: title for label, (_, _, title) in labels.items() if title}
     executed = Path(env.mystnb_config.output_folder)
     failed = failed_pages(env)
+    md = markdown_parser(env.myst_config)  # the parser the site's pages were read with
+    import rnn_notes  # autodoc imported it already: the package the kernels ran
+
+    note = version_note(rnn_notes.__version__, importlib.metadata.version("torch"))
     for docname in sorted(env.found_docs):
         if not is_chapter(env, docname):
             continue
@@ -150,7 +159,13 @@ def write_downloads(app: Sphinx, exception: Exception | None) -> None:
         notebook = executed_notebook(app, executed / f"{docname}.ipynb")
         target.parent.mkdir(parents=True, exist_ok=True)
         glued = glued_values(executed / f"{docname}.glue.json")
-        readable = student_notebook(notebook, titles, local, glued)
+        page = env.doc2path(docname).read_text(encoding="utf-8").splitlines()
+        source_map = notebook["metadata"].get("source_map", [])
+
+        def warn(message: str, cell: int, line: int, docname: str = docname) -> None:
+            logger.warning(message, location=(docname, cell_line(page, source_map, cell, line)))
+
+        readable = student_notebook(notebook, titles, local, glued, warn, md, note)
         readable = json.dumps(readable, indent=1, ensure_ascii=False)
         target.with_suffix(".ipynb").write_text(readable + "\n", encoding="utf-8")
         shutil.copyfile(env.doc2path(docname), target.with_suffix(".md"))

@@ -3,7 +3,8 @@
 jupyter-cache keys an executed notebook on its code cells only, so by itself a change to
 rnn_notes would leave every page showing outputs of the old package. ``keyed_cache_path``
 names one cache folder per state of everything else the outputs depend on: the imported
-rnn_notes sources, requirements.txt, the installed torch and the Python version. conf.py
+rnn_notes sources, the lock (requirements.txt, which pins torch and every other package
+.venv/ holds) and the Python version. conf.py
 passes it to ``nb_execution_cache_path``; that is an ``env`` setting, so when the key
 changes Sphinx also re-reads every page and each notebook runs again against the new state.
 
@@ -62,21 +63,21 @@ def imported_package() -> Path:
     return Path(spec.origin).parent
 
 
-def cache_key(package: Path, requirements: Path, torch_version: str) -> str:
-    """Hash of the package's files, the requirements file, the torch version and Python's."""
+def cache_key(package: Path, lock: Path) -> str:
+    """Hash of the package's files, the lock file and Python's version."""
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             digest.update(path.relative_to(package).as_posix().encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")
-    digest.update(requirements.read_bytes() + b"\0")
-    digest.update(f"torch=={torch_version}\0python {sys.version}".encode())
+    digest.update(lock.read_bytes() + b"\0")
+    digest.update(f"python {sys.version}".encode())
     return digest.hexdigest()[:16]
 
 
-def keyed_cache_path(root: Path, requirements: Path) -> str:
+def keyed_cache_path(root: Path, lock: Path) -> str:
     """``root/<key>`` for the current state, marked most recently used; older ones beyond a few go."""
-    key = cache_key(imported_package(), requirements, importlib.metadata.version("torch"))
+    key = cache_key(imported_package(), lock)
     path = root / key
     path.mkdir(parents=True, exist_ok=True)
     os.utime(path)

@@ -15,13 +15,10 @@ import timeit
 from pathlib import Path
 
 import torch
+from site_copy import ROOT, Build, build, copy_project, notebook_pages  # tools/, on PYTHONPATH (`make bench`)
 from torch import nn
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "_ext"))
-from site_copy import ROOT, Build, build, copy_project, notebook_pages  # noqa: E402
-
-from rnn_notes import manual_rnn  # noqa: E402
-from rnn_notes import figures, seed_rnn, seed_sequence  # noqa: E402
+from rnn_notes import figures, manual_rnn, seed_rnn, seed_sequence
 
 
 def checked(result: Build) -> Build:

@@ -1,5 +1,7 @@
 """Recompute ``torch.nn.RNN`` by hand: one step, a whole layer, and the tables the site shows."""
 
+__version__ = "0.1.0"  # pyproject.toml reads it; downloaded notebooks name it
+
 from .display import (
     ParameterRow,
     describe_parameter,

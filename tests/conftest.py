@@ -1,17 +1,30 @@
-"""Shared by the tests of the built site: they read the build `make test` made and never rebuild it."""
+"""Fixtures shared by the tests; shared helpers live in site_contract.py, never imported from here.
+
+Every test carries one of the markers of pyproject.toml (unit, site, browser, slow), so
+`pytest -m unit` runs the package and extension tests without a built site.
+"""
 
 from pathlib import Path
 
 import pytest
 
-from site_contract import ROOT, SITE
+from site_contract import SITE
 
-DOCS = ROOT / "docs"
+pytest_plugins = ["sphinx.testing.fixtures"]  # `app` and `@pytest.mark.sphinx` for tests/roots/
+KINDS = {"unit", "site", "browser", "slow"}
 
 
-def site_pages() -> list[Path]:
-    """Every HTML page of the built site (the top level; _static and _sources hold none)."""
-    return sorted(SITE.glob("*.html"))
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Refuse a test without exactly one kind, so `pytest -m unit` and friends never miss or repeat one."""
+    wrong = [item.nodeid for item in items if len(KINDS & {m.name for m in item.iter_markers()}) != 1]
+    if wrong:
+        raise pytest.UsageError(f"tests without exactly one of the markers {sorted(KINDS)}: {wrong}")
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    """The small Sphinx projects under tests/roots/ (sphinx.testing's ``testroot``)."""
+    return Path(__file__).parent / "roots"
 
 
 @pytest.fixture(scope="session")

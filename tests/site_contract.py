@@ -16,10 +16,13 @@ SITE = ROOT / "_build" / "html"
 CONTRACT = ROOT / "tests" / "published_links.txt"
 KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 INVENTORY_LINE = re.compile(r"(.+?)\s+(\S+)\s+(-?\d+)\s+(\S*)\s+(.*)")
+DOCS = ROOT / "docs"
 MAX_REDIRECTS = 5
 
-sys.path.insert(0, str(ROOT / "_ext"))
-from course import read_contract  # noqa: E402  (the parser the site itself uses)
+
+def site_pages() -> list[Path]:
+    """Every HTML page of the built site (the top level; _static and _sources hold none)."""
+    return sorted(SITE.glob("*.html"))
 
 
 def read_inventory(site: Path) -> dict[str, dict[str, str]]:
@@ -121,6 +124,8 @@ def check_site(site: Path, links: list[str]) -> list[str]:
 
 def main() -> int:
     """Print how the built site differs from the contract, and the lines it lacks."""
+    from course import read_contract  # the parser the site itself uses
+
     links = read_contract(CONTRACT)
     problems = check_site(SITE, links)
     print("\n".join(problems) or "The site keeps every published link.")
@@ -132,4 +137,5 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    sys.path.append(str(ROOT / "_ext"))  # run as a script, outside pytest's pythonpath setting
     sys.exit(main())

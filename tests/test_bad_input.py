@@ -8,6 +8,8 @@ from torch import nn
 
 import rnn_notes as rn
 
+pytestmark = pytest.mark.unit
+
 torch.manual_seed(0)
 RNN = nn.RNN(5, 2)  # input_size=5, hidden_size=2, one layer
 RNN_BIDIR = nn.RNN(5, 2, num_layers=2, bidirectional=True)

@@ -1,5 +1,6 @@
 """Tables and LaTeX: parameter_table, parameter_rows, latex_matrix, format_vector, trace_rows, markdown_table."""
 
+import pytest
 import torch
 from torch import nn
 
@@ -16,6 +17,8 @@ from rnn_notes import (
     trace_rnn,
     trace_rows,
 )
+
+pytestmark = pytest.mark.unit
 
 
 def test_parameter_table_two_layers_bidirectional():

@@ -4,7 +4,7 @@ import ast
 import re
 import shutil
 import sys
-from importlib.metadata import requires
+from importlib.metadata import requires, version
 from pathlib import Path
 
 import nbformat
@@ -12,13 +12,12 @@ import pytest
 from bs4 import BeautifulSoup
 from nbclient import NotebookClient
 
-from site_contract import ROOT, SITE
+import rnn_notes
+from site_contract import DOCS, SITE
 
-sys.path.insert(0, str(ROOT / "_ext"))
-from course import plain_markdown  # noqa: E402
-from notebook_cache import is_notebook  # noqa: E402
+from notebook_cache import is_notebook
 
-DOCS = ROOT / "docs"
+pytestmark = pytest.mark.site
 CHAPTERS = sorted(p.stem for p in DOCS.glob("*.md") if is_notebook(p))
 MYST_ONLY = {
     "label line": re.compile(r"^\([^()\s]+\)=\s*$", re.MULTILINE),
@@ -98,21 +97,9 @@ def test_notebook_runs_top_to_bottom_in_an_empty_folder(name, tmp_path):
     assert text_outputs(fresh) == text_outputs(downloaded)  # the reader gets the site's numbers
 
 
-def test_markdown_labels_become_html_anchors():
-    assert plain_markdown("(cap-paso)=\n## Un paso", {}, set()) == '<a id="cap-paso"></a>\n## Un paso'
-
-
-def test_cross_references_become_their_text():
-    titles = {"cap-paso": "Un paso", "otra": "Otra página"}
-    text = "Ver {ref}`cap-paso`, {ref}`este paso <cap-paso>`, [aquí](#cap-paso) y [allí](otra)."
-    assert plain_markdown(text, titles, {"cap-paso"}) == "Ver Un paso, este paso, [aquí](#cap-paso) y allí."
-
-
-def test_ordinary_markdown_is_left_alone():
-    text = "Una [web](https://example.org) y $h_t = \\tanh(x_t)$ con `código`."
-    assert plain_markdown(text, {"web": "Web"}, set()) == text
-
-
-def test_glued_values_are_written_into_the_prose():
-    glued = {"diff": "0.000123"}
-    assert plain_markdown("Es {glue:text}`diff:.1e` y {glue}`diff`.", {}, set(), glued) == "Es 1.2e-04 y 0.000123."
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_notebook_names_the_rnn_notes_it_ran_with(name):
+    first = nbformat.read(download(name, ".ipynb"), as_version=4).cells[0]
+    assert first.cell_type == "markdown"
+    assert f"`rnn_notes` {rnn_notes.__version__}" in first.source
+    assert f"pip install rnn_notes-{version('rnn_notes')}-py3-none-any.whl" in first.source

@@ -8,6 +8,8 @@ import torch
 from rnn_notes import latex_product
 from rnn_notes.equations import NARROW_MARK
 
+pytestmark = pytest.mark.unit
+
 
 def test_matrix_times_column_plus_bias_shows_numbers_and_shapes_in_order():
     w = torch.tensor([[1.5, -2.0, 0.25], [0.0, 1.0, -0.125]])

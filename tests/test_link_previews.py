@@ -10,6 +10,8 @@ from bs4 import BeautifulSoup
 
 from site_contract import SITE, read_inventory
 
+pytestmark = pytest.mark.site
+
 PAGES = sorted(read_inventory(SITE).get("std:doc", {}).values()) if (SITE / "objects.inv").is_file() else []
 SITE_URL = os.environ.get("RNN_NOTES_SITE_URL", "").rstrip("/")
 

@@ -1,3 +1,4 @@
+import pytest
 """Every internal link of the built site resolves: the file exists and so does its #anchor."""
 
 from functools import cache
@@ -6,7 +7,9 @@ from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
 
-from conftest import SITE
+from site_contract import SITE
+
+pytestmark = pytest.mark.site
 
 
 @cache

@@ -8,6 +8,8 @@ from torch import nn
 
 from rnn_notes import manual_rnn, seed_rnn, seed_sequence
 
+pytestmark = pytest.mark.unit
+
 
 def _grads(outputs, weights, inputs):
     """Gradients of a fixed random projection of ``outputs`` with respect to ``inputs``."""

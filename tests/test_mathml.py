@@ -1,15 +1,12 @@
 """_ext/mathml.py: LaTeX of the kind the pages use becomes MathML, and what it cannot draw fails loudly."""
 
 import re
-import sys
 import xml.etree.ElementTree as ET
 
 import pytest
+from mathml import latex_to_mathml
 
-from conftest import ROOT
-
-sys.path.insert(0, str(ROOT / "_ext"))
-from mathml import latex_to_mathml  # noqa: E402
+pytestmark = pytest.mark.unit
 
 BMATRIX = r"\begin{bmatrix} 0.3643 & -0.3121 \\ 0.4241 & -0.1455 \end{bmatrix}"
 
@@ -111,24 +108,12 @@ def test_latex_must_be_text():
         latex_to_mathml(b"x", display=False)
 
 
-def test_a_built_page_keeps_equation_numbers_and_links(tmp_path):
-    """A one-page Sphinx project (not the site) with a labelled equation and a reference to it."""
-    from sphinx.application import Sphinx
-
-    (tmp_path / "conf.py").write_text(
-        f"import sys; sys.path.insert(0, {str(ROOT / '_ext')!r})\n"
-        "extensions = ['myst_parser', 'mathml']\n"
-        "html_math_renderer = 'mathml'\n"
-        "myst_enable_extensions = ['dollarmath']\n"
-    )
-    (tmp_path / "index.md").write_text(
-        "# T\n\n$$\nh_t = \\tanh(x_t W_{ih}^\\top)\n$$ (eq-step)\n\nVer {eq}`eq-step`.\n\n"
-        "$$\na = 1\n\nb = 2\n$$\n"
-    )
-    app = Sphinx(tmp_path, tmp_path, tmp_path / "out", tmp_path / "doctrees", "html",
-                 status=None, warning=None, freshenv=True, warningiserror=True)
+@pytest.mark.sphinx("html", testroot="mathml", freshenv=True)
+def test_a_built_page_keeps_equation_numbers_and_links(app):
+    """A one-page Sphinx project (tests/roots/test-mathml) with a labelled equation and a reference to it."""
     app.build()
-    page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert app.warning.getvalue() == ""
+    page = (app.outdir / "index.html").read_text(encoding="utf-8")
     numbered = page[page.index('id="equation-eq-step"'):]
     assert numbered.index('<span class="eqno">(1)') < numbered.index("<math")
     assert 'href="#equation-eq-step"' in page

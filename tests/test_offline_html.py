@@ -1,12 +1,15 @@
 """No page of the built site loads anything from outside it: checked in the HTML and CSS themselves."""
 
+import pytest
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 
-from conftest import SITE
+from site_contract import SITE
+
+pytestmark = pytest.mark.site
 
 # Attributes through which a page loads a resource (an <a href> is a link a reader may follow, not a load).
 LOADING = {

@@ -9,7 +9,9 @@ from string import Template
 import pytest
 from sphinx_reredirects import REDIRECT_FILE_DEFAULT_TEMPLATE
 
-from site_contract import CONTRACT, SITE, check_site, read_contract, sections
+from course import read_contract
+from site_contract import CONTRACT, SITE, check_site, sections
+
 
 
 def section(anchor: str, *children: str, headerlink: bool = True) -> str:
@@ -43,10 +45,12 @@ def small_site(tmp_path: Path) -> Path:
     return make_site(tmp_path / "html", {"cap.html": page}, ["cap.html#cap", "cap.html#cap-paso"])
 
 
+@pytest.mark.unit
 def test_small_site_that_keeps_the_contract_passes(small_site):
     assert check_site(small_site, ["cap.html#cap", "cap.html#cap-paso"]) == []
 
 
+@pytest.mark.unit
 def test_renamed_label_fails_both_ways(small_site):
     page = small_site / "cap.html"
     page.write_text(page.read_text().replace("cap-paso", "cap-un-paso"))
@@ -55,15 +59,18 @@ def test_renamed_label_fails_both_ways(small_site):
     assert "cap.html#cap-un-paso: section not in the contract" in problems
 
 
+@pytest.mark.unit
 def test_unlisted_section_fails(small_site):
     assert check_site(small_site, ["cap.html#cap"]) == ["cap.html#cap-paso: section not in the contract"]
 
 
+@pytest.mark.unit
 def test_anchor_that_is_not_ascii_kebab_case_fails(tmp_path):
     site = make_site(tmp_path, {"cap.html": section("pasó_1")}, ["cap.html#pasó_1"])
     assert check_site(site, ["cap.html#pasó_1"]) == ["cap.html#pasó_1: the anchor is not ASCII kebab-case"]
 
 
+@pytest.mark.unit
 def test_anchor_generated_from_the_title_fails(tmp_path):
     site = make_site(tmp_path, {"cap.html": section("la-capa")}, [])  # no `(label)=`: not in objects.inv
     assert check_site(site, ["cap.html#la-capa"]) == [
@@ -71,11 +78,13 @@ def test_anchor_generated_from_the_title_fails(tmp_path):
     ]
 
 
+@pytest.mark.unit
 def test_heading_without_headerlink_fails(tmp_path):
     site = make_site(tmp_path, {"cap.html": section("cap", headerlink=False)}, ["cap.html#cap"])
     assert check_site(site, ["cap.html#cap"]) == ["cap.html#cap: heading without a headerlink"]
 
 
+@pytest.mark.unit
 def test_moved_page_resolves_through_its_redirect(tmp_path):
     pages = {"nuevo.html": section("cap", section("cap-paso")), "viejo.html": redirect_to("nuevo.html")}
     site = make_site(tmp_path, pages, ["nuevo.html#cap", "nuevo.html#cap-paso"])
@@ -86,6 +95,7 @@ def test_moved_page_resolves_through_its_redirect(tmp_path):
     assert "viejo.html#cap-paso: does not resolve (nuevo.html has no element with id 'cap-paso')" in problems
 
 
+@pytest.mark.unit
 def test_redirect_to_a_missing_page_fails(tmp_path):
     pages = {"cap.html": section("cap"), "viejo.html": redirect_to("otro.html")}
     site = make_site(tmp_path, pages, ["cap.html#cap"])
@@ -96,10 +106,12 @@ def test_redirect_to_a_missing_page_fails(tmp_path):
 
 # -- The real site, as `make test` built it ------------------------------------
 
+@pytest.mark.site
 def test_built_site_keeps_the_published_links():
     assert check_site(SITE, read_contract(CONTRACT)) == []
 
 
+@pytest.mark.site
 def test_contract_covers_every_page_that_has_sections():
     listed = {link.partition("#")[0] for link in read_contract(CONTRACT)}
     built = {link.partition("#")[0] for link in sections(SITE)}
@@ -107,6 +119,7 @@ def test_contract_covers_every_page_that_has_sections():
     assert built <= listed, f"pages missing from the contract: {sorted(built - listed)}"
 
 
+@pytest.mark.site
 def test_renaming_a_label_in_a_built_page_breaks_the_contract(tmp_path):
     links = read_contract(CONTRACT)
     skip = shutil.ignore_patterns("_static", ".doctrees")

@@ -1,8 +1,11 @@
 """The seed notebook's example: both hand conventions reproduce nn.RNN step by step."""
 
+import pytest
 import torch
 
 from rnn_notes import seed_rnn, seed_sequence, step_column, step_row
+
+pytestmark = pytest.mark.unit
 
 
 def test_column_and_row_steps_match_the_layer():

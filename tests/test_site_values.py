@@ -13,6 +13,8 @@ from torch import nn
 
 from site_contract import SITE
 
+pytestmark = pytest.mark.site
+
 
 
 def page_text(name: str) -> str:

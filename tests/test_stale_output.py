@@ -4,17 +4,13 @@ The builds run in a throwaway copy of the project (its kernels import the copy's
 never in the real tree.
 """
 
-import sys
-from pathlib import Path
-
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "_ext"))
+from notebook_cache import cache_key
+from site_copy import build, copy_project, notebook_page, notebook_pages
 
-from notebook_cache import cache_key  # noqa: E402
-from site_copy import build, copy_project, notebook_page, notebook_pages  # noqa: E402
+pytestmark = pytest.mark.slow
 
 # A page whose code never changes: only a re-execution can notice that the package did.
 PROBE = notebook_page(
@@ -67,34 +63,3 @@ def test_package_change_reruns_every_notebook_and_a_wrong_result_fails_the_build
     broken = build(project)
     assert broken.returncode != 0, "the build passed with a wrong manual_rnn:\n" + broken.log
     assert "stale-probe" in broken.log and "not close" in broken.log, broken.log
-
-
-@pytest.fixture
-def inputs(tmp_path):
-    """A copy of the package and of requirements.txt to edit."""
-    copy_project(tmp_path / "site")
-    return tmp_path / "site" / "rnn_notes", tmp_path / "site" / "requirements.txt"
-
-
-def test_cache_key_depends_on_contents_not_location(inputs):
-    package, requirements = inputs
-    assert cache_key(package, requirements, "2.13.0") == cache_key(ROOT / "rnn_notes", ROOT / "requirements.txt", "2.13.0")
-    (package / "__pycache__").mkdir(exist_ok=True)
-    (package / "__pycache__" / "layer.cpython-311.pyc").write_bytes(b"\0bytecode")
-    assert cache_key(package, requirements, "2.13.0") == cache_key(ROOT / "rnn_notes", ROOT / "requirements.txt", "2.13.0")
-
-
-@pytest.mark.parametrize("change", ["package", "new module", "requirements", "torch"])
-def test_cache_key_changes_with_what_outputs_depend_on(inputs, change):
-    package, requirements = inputs
-    before = cache_key(package, requirements, "2.13.0")
-    torch_version = "2.13.0"
-    if change == "package":
-        (package / "layer.py").write_text((package / "layer.py").read_text() + "\n# edited\n")
-    elif change == "new module":
-        (package / "extra.py").write_text("")
-    elif change == "requirements":
-        requirements.write_text(requirements.read_text().replace("numpy==", "numpy>="))
-    else:
-        torch_version = "2.13.1"
-    assert cache_key(package, requirements, torch_version) != before

@@ -7,6 +7,8 @@ from torch.nn import functional as F
 
 from rnn_notes import input_term, recurrent_term, step_column, step_row
 
+pytestmark = pytest.mark.unit
+
 
 def _cell(input_size, hidden_size, nonlinearity, bias, dtype):
     torch.manual_seed(3)

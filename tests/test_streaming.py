@@ -6,6 +6,8 @@ from torch import nn
 
 from rnn_notes import rnn_cell_from, run_in_chunks, seed_rnn, seed_sequence
 
+pytestmark = pytest.mark.unit
+
 
 def make_rnn(seed: int = 0, **kwargs) -> nn.RNN:
     torch.manual_seed(seed)

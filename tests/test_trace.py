@@ -8,6 +8,8 @@ from torch import nn
 
 from rnn_notes import StepTrace, seed_rnn, seed_sequence, trace_rnn
 
+pytestmark = pytest.mark.unit
+
 
 def _check_equations(rnn, x_rows, h0_row, trace):
     """Each field of the trace, recomputed here from the layer's parameters."""

@@ -1,7 +1,8 @@
 """Throwaway copies of the project, built like `make html` with the project's .venv.
 
-Used by tests/test_stale_output.py and benchmarks/bench.py, so neither touches the real
-_build/ or notebook cache.
+Used by the slow tests (tests/test_stale_output.py, ...) and benchmarks/bench.py, so none
+touches the real _build/ or notebook cache. Test and benchmark tooling, not part of the site:
+pytest finds it through the ``pythonpath`` setting in pyproject.toml, `make bench` through PYTHONPATH.
 """
 
 from __future__ import annotations
