@@ -72,6 +72,8 @@ copybutton_selector = "div:not(.output) > div.highlight pre"
 html_theme = "furo"
 pygments_dark_style = "github-dark"  # furo's default ("native") underlines module names like links
 html_title = "rnn_notes: nn.RNN a mano"
+html_static_path = ["docs/_static"]  # conf.py is at the root: the site's own CSS
+html_css_files = ["site.css"]  # layout fixes on top of furo (tables inside the text column)
 
 # -- Site URL and link previews --------------------------------------------
 # The public address, e.g. RNN_NOTES_SITE_URL=https://example.org/rnn_notes/ make html.

@@ -16,12 +16,10 @@ from pathlib import Path
 import pytest
 from jupyter_cache.cache.main import JupyterCacheBase
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "_ext"))
+import notebook_cache
+from site_copy import HTML, SPHINX_BUILD, build, copy_project, notebook_page
+from sphinx.errors import ExtensionError
 
-import notebook_cache  # noqa: E402
-from site_copy import HTML, SPHINX_BUILD, build, copy_project, notebook_page  # noqa: E402
-from sphinx.errors import ExtensionError  # noqa: E402
 
 GOOD = "total = 2 + 2\nprint(total)"
 BAD = 'total = 2 + 2\nassert total == 5, f"la suma da {total}, no 5"'
@@ -70,6 +68,7 @@ def line_of(page: Path, text: str) -> int:
     return page.read_text(encoding="utf-8").splitlines().index(text) + 1
 
 
+@pytest.mark.slow
 def test_failing_cells_fail_clearly_and_the_fixed_build_leaves_nothing_behind(tmp_path):
     pages = {"bien": (GOOD,), "mal": ("x = 1", GOOD), "sintaxis": (GOOD,), "importa": (GOOD,)}
     project = small_site(tmp_path, pages)
@@ -123,6 +122,7 @@ def test_failing_cells_fail_clearly_and_the_fixed_build_leaves_nothing_behind(tm
     assert "The HTML pages are in _build/html." in noop.log
 
 
+@pytest.mark.slow
 def test_clean_cache_and_a_damaged_cache_run_every_notebook_again(tmp_path):
     project = small_site(tmp_path, {"uno": (GOOD,), "dos": (GOOD,)})
     assert build(project).returncode == 0
@@ -149,6 +149,7 @@ def test_clean_cache_and_a_damaged_cache_run_every_notebook_again(tmp_path):
     assert notebook_cache.database_problem(truncated) is not None
 
 
+@pytest.mark.unit
 def test_a_cache_that_cannot_be_moved_aside_fails_naming_clean_cache(tmp_path, monkeypatch):
     folder = tmp_path / "cache"
     folder.mkdir()
@@ -163,6 +164,7 @@ def test_a_cache_that_cannot_be_moved_aside_fails_naming_clean_cache(tmp_path, m
         notebook_cache.heal_cache(folder)
 
 
+@pytest.mark.slow
 def test_ctrl_c_then_a_build_passes_with_nothing_stale(tmp_path):
     slow = "import os, pathlib, time\nif os.environ.get('PROBE_STARTED'):\n    pathlib.Path(os.environ['PROBE_STARTED']).touch()\n    time.sleep(120)"
     project = small_site(tmp_path, {"lenta": (GOOD,), "rapida": (GOOD,)})
@@ -208,6 +210,7 @@ def python_unlike(venv_python: Path) -> str:
     pytest.fail("no second Python interpreter on this machine to test with")
 
 
+@pytest.mark.slow
 def test_make_refuses_a_python_other_than_the_venvs_and_says_how(tmp_path):
     project = copy_project(tmp_path / "site")
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", project / ".venv"], check=True)
@@ -223,6 +226,7 @@ def test_make_refuses_a_python_other_than_the_venvs_and_says_how(tmp_path):
     assert missing.returncode != 0 and "'no-such-python3' not found" in missing.stdout, missing.stdout
 
 
+@pytest.mark.unit
 def test_the_truncation_patch_names_the_installed_jupyter_cache_when_it_cannot_apply(monkeypatch):
     monkeypatch.setattr(JupyterCacheBase, "truncate_caches", JupyterCacheBase.truncate_caches)  # restored after
     notebook_cache.disable_truncation()

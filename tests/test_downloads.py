@@ -103,3 +103,18 @@ def test_notebook_names_the_rnn_notes_it_ran_with(name):
     assert first.cell_type == "markdown"
     assert f"`rnn_notes` {rnn_notes.__version__}" in first.source
     assert f"pip install rnn_notes-{version('rnn_notes')}-py3-none-any.whl" in first.source
+
+
+# -- The built site and its downloads ---------------------------------------------------
+
+
+def test_each_chapters_notebook_holds_the_figures_its_page_shows(site):
+    for name in CHAPTERS:
+        notebook = nbformat.read(download(name, ".ipynb"), as_version=4)
+        outputs = [out for cell in notebook.cells if cell.cell_type == "code" for out in cell.outputs]
+        figures = [out.data for out in outputs if "rnn-figure" in out.get("data", {}).get("text/html", "")]
+        assert figures, f"{name}.ipynb has no figure"
+        page = (site / f"{name}.html").read_text(encoding="utf-8")
+        for data in figures:
+            assert data["image/svg+xml"] in page  # the same SVG, byte for byte
+            assert data["text/plain"] and data["text/html"].count("<svg") == 1

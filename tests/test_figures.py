@@ -4,7 +4,6 @@ import re
 import subprocess
 import sys
 
-import nbformat
 import pytest
 import torch
 from bs4 import BeautifulSoup
@@ -21,6 +20,8 @@ from rnn_notes import (
     unrolled_network,
 )
 from rnn_notes.figures import MAX_STEPS
+
+pytestmark = pytest.mark.unit
 
 
 def make_rnn(input_size: int, hidden_size: int, seed: int = 0, **kwargs) -> nn.RNN:
@@ -267,20 +268,3 @@ def test_bad_input_is_refused_with_a_clear_message():
 
     with pytest.raises(ValueError, match="alt must be a non-empty str, got ''"):
         site_figure(Figure(), "", "caption")
-
-
-# -- The built site and its downloads ---------------------------------------------------
-
-
-def test_each_chapters_notebook_holds_the_figures_its_page_shows(site):
-    from test_downloads import CHAPTERS, download
-
-    for name in CHAPTERS:
-        notebook = nbformat.read(download(name, ".ipynb"), as_version=4)
-        outputs = [out for cell in notebook.cells if cell.cell_type == "code" for out in cell.outputs]
-        figures = [out.data for out in outputs if "rnn-figure" in out.get("data", {}).get("text/html", "")]
-        assert figures, f"{name}.ipynb has no figure"
-        page = (site / f"{name}.html").read_text(encoding="utf-8")
-        for data in figures:
-            assert data["image/svg+xml"] in page  # the same SVG, byte for byte
-            assert data["text/plain"] and data["text/html"].count("<svg") == 1
