@@ -103,7 +103,9 @@ def _steps_back(
         carried = eps @ w_hh
 
 
-def _backward_run(run: _Run, grad_states: Tensor, grad_last: Tensor, derivative) -> tuple[dict[str, Tensor], Tensor, Tensor]:
+def _backward_run(
+    run: _Run, grad_states: Tensor, grad_last: Tensor, derivative: Callable[[Tensor], Tensor]
+) -> tuple[dict[str, Tensor], Tensor, Tensor]:
     """Parameter gradients, ∂L/∂inputs and ∂L/∂h_0 of one layer and direction."""
     steps = _steps_back(run.states, grad_states, grad_last, run.weights.w_hh, derivative)
     eps = torch.stack([e for *_, e in steps][::-1])  # ε_t for every step, (seq, batch, hidden)
@@ -118,7 +120,9 @@ def _backward_run(run: _Run, grad_states: Tensor, grad_last: Tensor, derivative)
     return grads, eps @ run.weights.w_ih, eps[0] @ run.weights.w_hh
 
 
-def _backward(rnn: nn.RNN, runs: list[_Run], grad_seq: Tensor, grad_h_n: Tensor) -> tuple[dict[str, Tensor], Tensor, Tensor]:
+def _backward(
+    rnn: nn.RNN, runs: list[_Run], grad_seq: Tensor, grad_h_n: Tensor
+) -> tuple[dict[str, Tensor], Tensor, Tensor]:
     """From the top layer down: parameter gradients, ∂L/∂x and ∂L/∂h0, time first."""
     derivative, hidden = DERIVATIVES[rnn.nonlinearity], rnn.hidden_size
     grads, grad_h0 = {}, torch.zeros_like(grad_h_n)
@@ -176,7 +180,9 @@ def _caller_layout(rnn: nn.RNN, value: Tensor, batched: bool, sequence: bool) ->
     return value.transpose(0, 1) if sequence and rnn.batch_first else value
 
 
-def _checked_grads(rnn, x, batched, seq, grad_output, grad_h_n) -> tuple[Tensor, Tensor]:
+def _checked_grads(
+    rnn: nn.RNN, x: Tensor, batched: bool, seq: Tensor, grad_output: object, grad_h_n: object
+) -> tuple[Tensor, Tensor]:
     """``grad_output`` and ``grad_h_n`` checked and time first, zeros where ``None``."""
     out_shape, h_n_shape = _result_shapes(rnn, x, batched)
     grad_output = _grad_arg("grad_output", grad_output, out_shape, "output", seq)
