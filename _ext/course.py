@@ -175,9 +175,7 @@ class PublishedLinks(SphinxDirective):
     """List every link of the published-links file, each with the title of its section."""
 
     def run(self) -> list[nodes.Node]:
-        path = Path(self.config.published_links_file)
-        if not path.is_absolute():
-            path = Path(self.env.app.confdir, path)
+        path = Path(self.config.published_links_file)  # made absolute by _links_from_confdir
         if not path.is_file():
             raise self.error(f"published-links: {path} does not exist")
         self.env.note_dependency(str(path))  # re-read this page when the file changes
@@ -193,10 +191,16 @@ class PublishedLinks(SphinxDirective):
         return [items]
 
 
+def _links_from_confdir(app: Sphinx, config) -> None:
+    """Resolve a relative ``published_links_file`` against the configuration directory."""
+    config.published_links_file = str(Path(app.confdir, config.published_links_file))
+
+
 def setup(app: Sphinx) -> dict:
     """Register the download box, the download files and the published-links directive."""
     app.add_config_value("published_links_file", "tests/published_links.txt", "env")
     app.add_directive("published-links", PublishedLinks)
+    app.connect("config-inited", _links_from_confdir)
     app.connect("doctree-resolved", add_download_box)
     app.connect("build-finished", write_downloads)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

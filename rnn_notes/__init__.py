@@ -2,6 +2,7 @@
 
 __version__ = "0.1.0"  # pyproject.toml reads it; downloaded notebooks name it
 
+from .bptt import BackStep, bptt, jacobian_norms, state_jacobians, trace_bptt
 from .display import (
     ParameterRow,
     describe_parameter,
@@ -29,14 +30,17 @@ from .step import input_term, recurrent_term, step_column, step_row
 from .streaming import rnn_cell_from, run_in_chunks
 
 __all__ = [
+    "BackStep",
     "ParameterRow",
     "SiteFigure",
     "StepTrace",
     "Weights",
     "describe_parameter",
     "chunked_states",
+    "bptt",
     "format_vector",
     "input_term",
+    "jacobian_norms",
     "latex_matrix",
     "latex_product",
     "layer_weights",
@@ -56,6 +60,10 @@ __all__ = [
     "step_row",
     "step_shapes",
     "tanh_saturation",
+    "state_jacobians",
+    "step_column",
+    "step_row",
+    "trace_bptt",
     "trace_rnn",
     "trace_rows",
     "unrolled_network",

@@ -103,3 +103,12 @@ def rnn_inputs(rnn: nn.RNN, x: object, h0: object) -> tuple[Tensor, Tensor, bool
         expected, hint = (states, rnn.hidden_size), "num_layers * num_directions, hidden_size for unbatched x"
     shape("h0", h0, expected, hint)
     return x, h0 if batched else h0.unsqueeze(1), batched
+
+
+def no_training_dropout(rnn: nn.RNN) -> None:
+    """Refuse dropout between layers in training mode: its random masks cannot be matched by hand."""
+    if rnn.training and rnn.dropout > 0 and rnn.num_layers > 1:
+        raise ValueError(
+            f"dropout={rnn.dropout} in training mode draws random masks that cannot be "
+            "matched; expected dropout=0 or eval mode (call rnn.eval())"
+        )

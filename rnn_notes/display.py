@@ -96,7 +96,7 @@ class Prose(str):
         printer.text(str(self))
 
 
-def spanishfixed(value: float, digits: int = 1) -> str:
+def spanish_number(value: float, digits: int = 1) -> str:
     """A number as Spanish prose writes it: ``6e-08`` is ``6,0·10⁻⁸``, ``0.25`` is ``2,5·10⁻¹``; zero is ``0``.
 
     The text's repr has no quotes, so a page can ``glue`` it into a sentence.
@@ -179,7 +179,7 @@ def trace_rows(
     if layer_output is not None:
         differences = [(s.h - layer_output[s.t - 1]).abs().max().item() for s in trace]
         rows.append({"": r"$\Delta_t$"} | {
-            f"$t = {s.t}$": spanishfixed(d) for s, d in zip(trace, differences)
+            f"$t = {s.t}$": spanish_number(d) for s, d in zip(trace, differences)
         })
     return rows
 

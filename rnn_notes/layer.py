@@ -47,7 +47,7 @@ def _weights(rnn: nn.RNN, layer: int, reverse: bool) -> Weights:
     )
 
 
-def _run_direction(
+def run_direction(
     inputs: Tensor, h: Tensor, weights: Weights, act: Callable[[Tensor], Tensor], reverse: bool
 ) -> tuple[Tensor, Tensor]:
     """One layer, one direction over ``(seq, batch, input)``; return the states and the last one.
@@ -73,11 +73,7 @@ def manual_rnn(rnn: nn.RNN, x: Tensor, h0: Tensor | None = None) -> tuple[Tensor
     ``rnn.eval()`` first.
     """
     rnn = _checks.rnn_module(rnn)
-    if rnn.training and rnn.dropout > 0 and rnn.num_layers > 1:
-        raise ValueError(
-            f"dropout={rnn.dropout} in training mode draws random masks that cannot be "
-            "matched; expected dropout=0 or eval mode (call rnn.eval())"
-        )
+    _checks.no_training_dropout(rnn)
     seq, h0, batched = _checks.rnn_inputs(rnn, x, h0)
     act = ACTIVATIONS[rnn.nonlinearity]
     directions = (False, True) if rnn.bidirectional else (False,)
@@ -86,7 +82,7 @@ def manual_rnn(rnn: nn.RNN, x: Tensor, h0: Tensor | None = None) -> tuple[Tensor
         outputs = []
         for d, reverse in enumerate(directions):
             index = layer * len(directions) + d
-            out, h_last = _run_direction(seq, h0[index], _weights(rnn, layer, reverse), act, reverse)
+            out, h_last = run_direction(seq, h0[index], _weights(rnn, layer, reverse), act, reverse)
             outputs.append(out)
             last_states.append(h_last)
         seq = torch.cat(outputs, dim=-1)
