@@ -73,7 +73,6 @@ html_theme = "furo"
 pygments_dark_style = "github-dark"  # furo's default ("native") underlines module names like links
 html_title = "rnn_notes: nn.RNN a mano"
 html_static_path = ["docs/_static"]  # conf.py is at the root: the site's own CSS
-html_css_files = ["site.css"]  # layout fixes on top of furo (tables inside the text column)
 
 # -- Site URL and link previews --------------------------------------------
 # The public address, e.g. RNN_NOTES_SITE_URL=https://example.org/rnn_notes/ make html.
@@ -88,3 +87,10 @@ ogp_social_cards = {"enable": False}  # image cards need matplotlib; builds stay
 # renamed, map its old name to the new page here; a redirect page is written at the old
 # address and the browser keeps the #anchor. Example: {"parametros": "parametros-y-formas.html"}
 redirects = {}
+
+
+def setup(app):
+    """docs/_static/site.css: the site's layout fixes on top of furo (tables inside the column)."""
+    # Added here rather than with html_css_files, which Sphinx rewrites after saving the
+    # configuration, so every rebuild would report "The configuration has changed".
+    app.add_css_file("site.css")
