@@ -101,8 +101,8 @@ def cell_line(source: list[str], source_map: list[int], cell: int, line: int) ->
 
 
 def add_download_box(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Put the two download links of a chapter right after its title."""
-    if app.builder.format != "html" or not is_chapter(app.env, docname):
+    """Put the two download links of a chapter right after its title (none if its notebook failed)."""
+    if app.builder.format != "html" or not is_chapter(app.env, docname) or docname in failed_pages(app.env):
         return
     name = Path(docname).name
     links = nodes.paragraph()

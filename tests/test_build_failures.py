@@ -102,7 +102,8 @@ def test_failing_cells_fail_clearly_and_the_fixed_build_leaves_nothing_behind(tm
     for name in ("mal", "sintaxis", "importa"):
         assert not (site / f"{name}.ipynb").exists() and not (site / f"{name}.md").exists(), f"{name} kept its download"
         assert (site / f"{name}.html").is_file() and (site / "reports" / f"{name}.err.log").is_file()
-    assert (site / "bien.ipynb").is_file()
+        assert f"{name}.ipynb" not in (site / f"{name}.html").read_text(encoding="utf-8"), f"{name} links a download"
+    assert (site / "bien.ipynb").is_file() and "bien.ipynb" in (site / "bien.html").read_text(encoding="utf-8")
 
     again = build(project)  # nothing changed: the failed pages run again and fail again
     assert again.returncode != 0 and again.log.count("Executing notebook failed") == 3, again.log
