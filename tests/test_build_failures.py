@@ -87,7 +87,9 @@ def test_failing_cells_fail_clearly_and_the_fixed_build_leaves_nothing_behind(tm
     for text in INTERNAL_ERROR:
         assert text not in broken.log, broken.log
     summary = broken.log.strip().splitlines()
-    summary = summary[summary.index("3 notebook page(s) failed; the next build runs them again:"):]
+    heading = "3 notebook page(s) failed; the next build runs them again:"
+    assert heading in summary, broken.log
+    summary = summary[summary.index(heading):]
     assert summary[-1].startswith("build finished with problems"), broken.log
     assert summary[1:-1] == [
         f"docs/importa.md:{line_of(bad_import, 'import no_such_module_here')}: code cell 1 failed: "
