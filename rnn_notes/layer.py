@@ -95,7 +95,7 @@ def manual_rnn(
     ``x`` is ``(seq, input)``, ``(seq, batch, input)`` or, with ``batch_first``,
     ``(batch, seq, input)``; or a ``PackedSequence``, and then ``output`` is a
     ``PackedSequence`` like the layer's and ``h_n`` holds each sequence's state after its last
-    real step, in the caller's order (see :mod:`rnn_notes.packed`). Dropout between layers draws random masks, so an RNN with
+    real step, in the caller's order (see ``rnn_notes.packed``). Dropout between layers draws random masks, so an RNN with
     ``dropout > 0``, several layers and in training mode raises ``ValueError``; call
     ``rnn.eval()`` first.
     """
@@ -139,7 +139,7 @@ def trace_rnn(
     ``reverse=True``; ``StepTrace.t`` is always the step's position in the sequence, so
     ``trace[0].t`` is T in the reverse direction. For ``layer > 0`` the input x_t is the
     output of the layer below at step t (both directions concatenated, forward first), computed
-    by the same loop as :func:`manual_rnn`. Each step projects its own input (a vector-matrix
+    by the same loop as ``manual_rnn``. Each step projects its own input (a vector-matrix
     product), as one does by hand; the layer projects all steps in one product, so the last
     bit of a result may differ.
     """
