@@ -72,9 +72,10 @@ def run_packed_direction(
 ) -> tuple[Tensor, Tensor]:
     """One layer, one direction over packed ``data``; return the packed states and each sequence's last.
 
-    ``h`` is ``(batch_sizes[0], hidden)``. Forward, step t updates the first ``sizes[t]`` rows
-    and the rows of sequences that have ended keep their last state. Reverse, the loop runs
-    t = T..1 and a sequence joins, from its row of ``h``, at its own last step.
+    ``h`` is ``(batch_sizes[0], hidden)``. Forward, the step at index ``i`` (step t = i + 1)
+    updates the first ``sizes[i]`` rows, and sequences that have ended keep their last state.
+    Reverse, the steps run t = T..1 and each sequence joins, with its row of ``h``, at its own
+    last step.
     """
     projected = F.linear(data, weights.w_ih, weights.b_ih)  # every step's input in one product
     starts = [0]
