@@ -19,6 +19,7 @@ from .example import seed_rnn, seed_sequence
 from .figures import (
     SiteFigure,
     chunked_states,
+    packed_batch,
     parameter_shapes,
     site_figure,
     step_shapes,
@@ -46,6 +47,7 @@ __all__ = [
     "layer_weights",
     "manual_rnn",
     "markdown_table",
+    "packed_batch",
     "parameter_shapes",
     "parameter_rows",
     "parameter_table",

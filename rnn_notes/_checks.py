@@ -112,3 +112,14 @@ def no_training_dropout(rnn: nn.RNN) -> None:
             f"dropout={rnn.dropout} in training mode draws random masks that cannot be "
             "matched; expected dropout=0 or eval mode (call rnn.eval())"
         )
+
+
+def one_layer(rnn: nn.RNN, what: str) -> nn.RNN:
+    """Return ``rnn`` if it is a one-layer, one-direction ``nn.RNN``; ``what`` names the caller."""
+    rnn = rnn_module(rnn)
+    if rnn.num_layers != 1 or rnn.bidirectional:
+        raise ValueError(
+            f"{what} follows one layer in one direction (num_layers=1, bidirectional=False), "
+            f"got num_layers={rnn.num_layers}, bidirectional={rnn.bidirectional}"
+        )
+    return rnn

@@ -219,7 +219,8 @@ class BackStep:
 
 def _one_sequence(rnn: nn.RNN, x: Tensor, h0: Tensor | None) -> tuple[Tensor, Tensor, bool]:
     """``x`` time first, the states ``(T, hidden)`` and whether ``x`` is batched, for one layer, direction and sequence."""
-    trace = trace_rnn(rnn, x, h0)  # checks: one layer, one direction, one sequence
+    _checks.one_layer(rnn, "the backward recursion")
+    trace = trace_rnn(rnn, x, h0)  # checks: one sequence
     seq, _, batched = _checks.rnn_inputs(rnn, x, h0)
     return seq, torch.stack([step.h for step in trace]), batched
 

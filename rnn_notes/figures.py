@@ -40,6 +40,7 @@ from typing import Any
 
 import torch
 from torch import Tensor, nn
+from torch.nn.utils.rnn import PackedSequence
 
 from . import _checks
 from .layer import trace_rnn
@@ -492,3 +493,92 @@ def chunked_states(rnn: nn.RNN, x: Tensor, chunk_size: int, h0: Tensor | None = 
     diff = float((whole - parts).abs().max())
     alt = TEXT["chunks_alt"].format(H=whole.shape[1], T=seq.shape[0], size=chunk_size, diff=diff)
     return site_figure(fig, alt, TEXT["chunks_caption"].format(T=seq.shape[0], size=chunk_size))
+
+
+# -- A packed batch ------------------------------------------------------------------
+
+TEXT.update({
+    "sequence": "secuencia",
+    "row": "fila",
+    "packed_alt": (
+        "Arriba, un lote de {N} secuencias de longitudes {lengths} rellenado hasta {T} pasos: "
+        "{real} celdas reales y {pad} de relleno. Abajo, data con sus {total} filas, paso a paso "
+        "(batch_sizes = {sizes}): {groups}."
+    ),
+    "packed_group": "paso {t}, secuencias {seqs} en las filas {first}–{last}",
+    "packed_group_one": "paso {t}, secuencia {seqs} en la fila {first}",
+    "packed_caption": (
+        "Arriba, el lote con relleno: una fila por secuencia, una columna por paso; cada paso "
+        "real lleva el número de la fila de data que lo guarda, y el relleno queda en gris. "
+        "Abajo, data: el paso t ocupa batch_sizes[t − 1] filas seguidas, de la secuencia más "
+        "larga a la más corta, y el relleno no se guarda."
+    ),
+})
+MAX_PACKED_ROWS = 12  # cells of data drawn legibly at 390 px
+
+
+def _packed_layout(packed: PackedSequence) -> tuple[list[int], list[int], list[int]]:
+    """The batch sizes, each packed row's sequence (the caller's index) and each sequence's length."""
+    if not isinstance(packed, PackedSequence):
+        raise TypeError(f"packed must be a torch.nn.utils.rnn.PackedSequence, got {type(packed).__name__}")
+    sizes = packed.batch_sizes.tolist()
+    order = list(range(sizes[0])) if packed.sorted_indices is None else packed.sorted_indices.tolist()
+    lengths = [0] * sizes[0]
+    for j, sequence in enumerate(order):
+        lengths[sequence] = sum(n > j for n in sizes)
+    return sizes, order, lengths
+
+
+def packed_batch(packed: PackedSequence) -> SiteFigure:
+    """A packed batch: the padded grid (sequences x steps, real or padding) over ``data`` laid out by ``batch_sizes``."""
+    from matplotlib.patches import Rectangle
+
+    sizes, order, lengths = _packed_layout(packed)
+    steps, batch, total = len(sizes), sizes[0], sum(sizes)
+    if total > MAX_PACKED_ROWS or steps > MAX_PACKED_ROWS:
+        raise ValueError(f"packed_batch draws at most {MAX_PACKED_ROWS} rows of data, got {total}")
+    starts = [sum(sizes[:t]) for t in range(steps)]
+    row_of = {(order[j], t): starts[t] + j for t in range(steps) for j in range(sizes[t])}
+    label_w, cell = 78.0, min(30.0, (WIDTH_PT - 80) / steps)
+    strip = min(30.0, (WIDTH_PT - label_w - 6) / total)
+    grid_h, top_pad, gap, strip_h = batch * cell, 2 * FONT_SIZE, 3.2 * FONT_SIZE, strip + 3.8 * FONT_SIZE
+    height = top_pad + grid_h + gap + strip_h + 6
+    fig, ax = _canvas(WIDTH_PT, height)
+    top = height - top_pad
+    _text(ax, label_w / 2, top + FONT_SIZE * 0.8, TEXT["sequence"], fontsize=SMALL)
+    for t in range(steps):
+        _text(ax, label_w + (t + 0.5) * cell, top + FONT_SIZE * 0.8, f"$t{{=}}{t + 1}$", fontsize=SMALL)
+    for s in range(batch):
+        y = top - (s + 1) * cell
+        _text(ax, label_w / 2, y + cell / 2, f"{s}", fontsize=SMALL)
+        for t in range(steps):
+            real = (s, t) in row_of
+            ax.add_patch(Rectangle((label_w + t * cell, y), cell, cell, edgecolor=INK, lw=0.8,
+                                   facecolor=ACCENTS[t % len(ACCENTS)] if real else (0.5, 0.5, 0.5),
+                                   alpha=0.45 if real else 0.18,
+                                   gid=f"real-{s}-{t + 1}-row-{row_of[s, t]}" if real else f"padding-{s}-{t + 1}"))
+            if real:
+                _text(ax, label_w + (t + 0.5) * cell, y + cell / 2, f"{row_of[s, t]}", fontsize=SMALL)
+    y, x0, mono = 6 + 2.4 * FONT_SIZE, label_w, {"fontsize": SMALL, "family": "DejaVu Sans Mono"}
+    _text(ax, label_w / 2, y + strip / 2, "data", **mono)
+    _text(ax, label_w / 2, y - 0.7 * FONT_SIZE, TEXT["row"], fontsize=SMALL * 0.9, alpha=0.7)
+    _text(ax, label_w / 2, y - 1.9 * FONT_SIZE, "batch_sizes", **mono)
+    groups = []
+    for t, n in enumerate(sizes):
+        for j in range(n):
+            k = starts[t] + j
+            ax.add_patch(Rectangle((x0 + k * strip, y), strip, strip, edgecolor=INK, lw=0.8,
+                                   facecolor=ACCENTS[t % len(ACCENTS)], alpha=0.45, gid=f"data-{k}"))
+            _text(ax, x0 + (k + 0.5) * strip, y + strip / 2, f"{order[j]}", fontsize=SMALL)
+            _text(ax, x0 + (k + 0.5) * strip, y - 0.7 * FONT_SIZE, f"{k}", fontsize=SMALL * 0.9, alpha=0.7)
+        left, right = x0 + starts[t] * strip, x0 + (starts[t] + n) * strip
+        ax.add_patch(Rectangle((left, y), right - left, strip, fill=False, edgecolor=INK, lw=2.0))
+        _text(ax, (left + right) / 2, y + strip + 1.1 * FONT_SIZE, f"$t{{=}}{t + 1}$", fontsize=SMALL)
+        _text(ax, (left + right) / 2, y - 1.9 * FONT_SIZE, f"{n}", fontsize=SMALL)
+        seqs = ", ".join(str(order[j]) for j in range(n))
+        key = "packed_group" if n > 1 else "packed_group_one"
+        groups.append(TEXT[key].format(t=t + 1, seqs=seqs, first=starts[t], last=starts[t] + n - 1))
+    alt = TEXT["packed_alt"].format(N=batch, lengths=", ".join(map(str, lengths)), T=steps,
+                                    real=total, pad=batch * steps - total, total=total, sizes=sizes,
+                                    groups="; ".join(groups))
+    return site_figure(fig, alt, TEXT["packed_caption"])

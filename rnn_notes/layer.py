@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
+from torch.nn.utils.rnn import PackedSequence
 
 from . import _checks
 from ._ops import affine
@@ -64,29 +65,48 @@ def run_direction(
     return torch.stack(states), h
 
 
-def manual_rnn(rnn: nn.RNN, x: Tensor, h0: Tensor | None = None) -> tuple[Tensor, Tensor]:
-    """Same call, same ``(output, h_n)`` as ``rnn(x, h0)``, from ``F.linear``, add and tanh/relu.
+def run_layers(
+    rnn: nn.RNN, seq: Tensor, h0: Tensor, run: Callable[..., tuple[Tensor, Tensor]], num_layers: int | None = None
+) -> tuple[Tensor, Tensor]:
+    """The first ``num_layers`` layers (all by default), each direction by ``run``; the top output and the last states.
 
-    ``x`` is ``(seq, input)``, ``(seq, batch, input)`` or, with ``batch_first``,
-    ``(batch, seq, input)``. Dropout between layers draws random masks, so an RNN with
-    ``dropout > 0``, several layers and in training mode raises ``ValueError``; call
-    ``rnn.eval()`` first.
+    ``run(inputs, h, weights, act, reverse)`` is :func:`run_direction` or its packed
+    counterpart; each layer reads the one below, both directions concatenated (forward first).
     """
-    rnn = _checks.rnn_module(rnn)
-    _checks.no_training_dropout(rnn)
-    seq, h0, batched = _checks.rnn_inputs(rnn, x, h0)
     act = ACTIVATIONS[rnn.nonlinearity]
     directions = (False, True) if rnn.bidirectional else (False,)
     last_states = []
-    for layer in range(rnn.num_layers):
+    for layer in range(rnn.num_layers if num_layers is None else num_layers):
         outputs = []
         for d, reverse in enumerate(directions):
             index = layer * len(directions) + d
-            out, h_last = run_direction(seq, h0[index], _weights(rnn, layer, reverse), act, reverse)
+            out, h_last = run(seq, h0[index], _weights(rnn, layer, reverse), act, reverse)
             outputs.append(out)
             last_states.append(h_last)
         seq = torch.cat(outputs, dim=-1)
-    h_n = torch.stack(last_states)
+    return seq, torch.stack(last_states) if last_states else h0[:0]
+
+
+def manual_rnn(
+    rnn: nn.RNN, x: Tensor | PackedSequence, h0: Tensor | None = None
+) -> tuple[Tensor | PackedSequence, Tensor]:
+    """Same call, same ``(output, h_n)`` as ``rnn(x, h0)``, from ``F.linear``, add and tanh/relu.
+
+    ``x`` is ``(seq, input)``, ``(seq, batch, input)`` or, with ``batch_first``,
+    ``(batch, seq, input)``; or a ``PackedSequence``, and then ``output`` is a
+    ``PackedSequence`` like the layer's and ``h_n`` holds each sequence's state after its last
+    real step, in the caller's order (see ``rnn_notes.packed``). Dropout between layers draws random masks, so an RNN with
+    ``dropout > 0``, several layers and in training mode raises ``ValueError``; call
+    ``rnn.eval()`` first.
+    """
+    if isinstance(x, PackedSequence):
+        from .packed import packed_rnn  # packed.py builds on this module
+
+        return packed_rnn(rnn, x, h0)
+    rnn = _checks.rnn_module(rnn)
+    _checks.no_training_dropout(rnn)
+    seq, h0, batched = _checks.rnn_inputs(rnn, x, h0)
+    seq, h_n = run_layers(rnn, seq, h0, run_direction)
     if not batched:
         return seq.squeeze(1), h_n.squeeze(1)
     return (seq.transpose(0, 1) if rnn.batch_first else seq), h_n
@@ -94,9 +114,11 @@ def manual_rnn(rnn: nn.RNN, x: Tensor, h0: Tensor | None = None) -> tuple[Tensor
 
 @dataclass(frozen=True)
 class StepTrace:
-    """Step ``t`` (1..T) of a one-layer RNN on one sequence: ``h_prev`` is h_{t-1} (h_0 is ``h0``).
+    """Step ``t`` (1..T) of one layer and direction on one sequence; ``h_prev`` is the state it reads.
 
-    ``x`` is ``(input,)``, the rest ``(hidden,)``.
+    Forward, ``h_prev`` is h_{t-1} (h_0 is the initial state); in the reverse direction it is
+    the reverse state after step t + 1 (the initial state at t = T). ``x`` is ``(input,)``, the
+    rest ``(hidden,)``.
     """
 
     t: int
@@ -108,27 +130,33 @@ class StepTrace:
     h: Tensor
 
 
-def trace_rnn(rnn: nn.RNN, x: Tensor, h0: Tensor | None = None) -> list[StepTrace]:
-    """Every intermediate of a one-layer, one-direction RNN on a single sequence, steps t = 1..T.
+def trace_rnn(
+    rnn: nn.RNN, x: Tensor, h0: Tensor | None = None, layer: int = 0, reverse: bool = False
+) -> list[StepTrace]:
+    """Every intermediate of one layer and direction of ``rnn`` on a single sequence.
 
-    Each step projects its own input (a vector-matrix product), as one does by hand; the
-    layer projects all steps in one product, so the last bit of a result may differ.
+    The list is in the order the steps are computed: t = 1..T, or t = T..1 with
+    ``reverse=True``; ``StepTrace.t`` is always the step's position in the sequence, so
+    ``trace[0].t`` is T in the reverse direction. For ``layer > 0`` the input x_t is the
+    output of the layer below at step t (both directions concatenated, forward first), computed
+    by the same loop as ``manual_rnn``. Each step projects its own input (a vector-matrix
+    product), as one does by hand; the layer projects all steps in one product, so the last
+    bit of a result may differ.
     """
-    rnn = _checks.rnn_module(rnn)
-    if rnn.num_layers != 1 or rnn.bidirectional:
-        raise ValueError(
-            "trace_rnn follows one layer in one direction (num_layers=1, bidirectional=False), "
-            f"got num_layers={rnn.num_layers}, bidirectional={rnn.bidirectional}"
-        )
+    weights = layer_weights(rnn, layer, reverse)
+    if layer > 0:
+        _checks.no_training_dropout(rnn)  # the layers below feed it
     seq, h0, _ = _checks.rnn_inputs(rnn, x, h0)
     if seq.shape[1] != 1:
         raise ValueError(f"trace_rnn follows a single sequence (batch of 1), got a batch of {seq.shape[1]}")
-    weights = _weights(rnn, 0, False)
     act = ACTIVATIONS[rnn.nonlinearity]
     trace = []
     with torch.no_grad():
-        h = h0[0, 0]
-        for t, x_t in enumerate(seq[:, 0], start=1):
+        inputs, _ = run_layers(rnn, seq, h0, run_direction, num_layers=layer)
+        h = h0[layer * (2 if rnn.bidirectional else 1) + int(reverse), 0]
+        steps = range(seq.shape[0], 0, -1) if reverse else range(1, seq.shape[0] + 1)
+        for t in steps:
+            x_t = inputs[t - 1, 0]
             a = affine(x_t, weights.w_ih, weights.b_ih)
             r = affine(h, weights.w_hh, weights.b_hh)
             trace.append(StepTrace(t, x_t, a, h, r, a + r, act(a + r)))

@@ -109,8 +109,10 @@ CASES = [
     # trace_rnn
     ("trace_rnn LSTM", TypeError, "expected a torch.nn.RNN module, got LSTM",
      lambda: rn.trace_rnn(nn.LSTM(5, 2), ROW_X)),
-    ("trace_rnn two layers", ValueError, "num_layers=1, bidirectional=False), got num_layers=2",
-     lambda: rn.trace_rnn(nn.RNN(5, 2, num_layers=2), ROW_X)),
+    ("trace_rnn layer out of range", ValueError, "layer must be in 0..1, got 2",
+     lambda: rn.trace_rnn(nn.RNN(5, 2, num_layers=2), ROW_X, layer=2)),
+    ("trace_rnn reverse, one direction", ValueError, "reverse=True needs a bidirectional RNN",
+     lambda: rn.trace_rnn(RNN, ROW_X, reverse=True)),
     ("trace_rnn batch of three", ValueError, "batch of 1), got a batch of 3",
      lambda: rn.trace_rnn(RNN, torch.randn(4, 3, 5))),
     ("trace_rnn wrong feature count", ValueError, "x has 3 features, but the layer expects input_size=5",
