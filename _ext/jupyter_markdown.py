@@ -59,16 +59,16 @@ def glued_text(values: dict[str, str], name: str, spec: str | None) -> str:
     """A glued value as the site shows it, formatted with ``spec`` as {glue:text} does."""
     if name not in values:
         raise ExtensionError(f"glue key {name!r}: no cell glued a value under that name")
-    if not spec:
-        return values[name]
     try:
-        value = ast.literal_eval(values[name])
+        value = ast.literal_eval(values[name])  # as myst-nb does: a glued str loses its quotes
     except (ValueError, SyntaxError):
+        if not spec:
+            return values[name]
         raise ExtensionError(
             f"glue key {name!r}: {{glue:text}} with format {spec!r} needs a value Python can read back "
             f"(a number or string), but the glued value is {values[name]!r}; glue a float(...) or str(...)"
         ) from None
-    return format(value, spec)
+    return format(value, spec) if spec else str(value)
 
 
 def _inline_offsets(lines: list[str], line_starts: list[int], token: Token, cursors: dict[int, int]) -> list[int]:

@@ -2,7 +2,7 @@
 
 __version__ = "0.1.0"  # pyproject.toml reads it; downloaded notebooks name it
 
-from .bptt import BackStep, bptt, jacobian_norms, state_jacobians, trace_bptt
+from .bptt import BackStep, bptt, decay_layers, jacobian_norms, state_jacobians, trace_bptt
 from .display import (
     ParameterRow,
     describe_parameter,
@@ -20,6 +20,7 @@ from .figures import (
     SiteFigure,
     chunked_states,
     packed_batch,
+    jacobian_decay,
     parameter_shapes,
     site_figure,
     step_shapes,
@@ -39,8 +40,10 @@ __all__ = [
     "describe_parameter",
     "chunked_states",
     "bptt",
+    "decay_layers",
     "format_vector",
     "input_term",
+    "jacobian_decay",
     "jacobian_norms",
     "latex_matrix",
     "latex_product",
@@ -63,8 +66,6 @@ __all__ = [
     "step_shapes",
     "tanh_saturation",
     "state_jacobians",
-    "step_column",
-    "step_row",
     "trace_bptt",
     "trace_rnn",
     "trace_rows",

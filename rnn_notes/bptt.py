@@ -257,3 +257,37 @@ def state_jacobians(rnn: nn.RNN, x: Tensor, h0: Tensor | None = None) -> Tensor:
 def jacobian_norms(rnn: nn.RNN, x: Tensor, h0: Tensor | None = None) -> Tensor:
     """``(T + 1,)``: entry ``k`` is the spectral norm (largest singular value) of ∂h_T/∂h_{T-k}."""
     return torch.linalg.matrix_norm(state_jacobians(rnn, x, h0), ord=2)
+
+
+def decay_layers(
+    steps: int = 30, hidden_size: int = 8, sigmas: tuple[float, ...] = (0.5, 1.0, 1.5), seed: int = 0
+) -> tuple[dict[tuple[str, float], nn.RNN], Tensor]:
+    """One random layer with W_hh = σ·Q (Q orthogonal, so every singular value is σ), for each σ in ``sigmas``, tanh and relu.
+
+    Returns the layers, keyed ``(nonlinearity, sigma)``, and the one input ``(1, steps, hidden_size)``
+    they all read; the other parameters are the same in every layer. Everything is drawn from
+    ``seed`` without touching the global random state.
+    """
+    for name, value in (("steps", steps), ("hidden_size", hidden_size), ("seed", seed)):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if steps < 1 or hidden_size < 1:
+        raise ValueError(f"steps and hidden_size must be at least 1, got steps={steps}, hidden_size={hidden_size}")
+    if not isinstance(sigmas, (tuple, list)):
+        raise TypeError(f"sigmas must be a tuple or list of numbers, got {type(sigmas).__name__}")
+    if not sigmas or not all(isinstance(s, (int, float)) and not isinstance(s, bool) and s > 0 for s in sigmas):
+        raise ValueError(f"sigmas must be a non-empty sequence of positive numbers, got {sigmas!r}")
+    if len(set(sigmas)) != len(sigmas):
+        raise ValueError(f"sigmas must be different from each other, got {sigmas!r}")
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        base = nn.RNN(hidden_size, hidden_size, batch_first=True)
+        x = torch.randn(1, steps, hidden_size)
+        orthogonal, _ = torch.linalg.qr(torch.randn(hidden_size, hidden_size))
+        layers = {}
+        for nonlinearity in ("tanh", "relu"):
+            for sigma in sigmas:  # nn.RNN draws its initial weights; load_state_dict replaces them
+                layer = nn.RNN(hidden_size, hidden_size, batch_first=True, nonlinearity=nonlinearity)
+                layer.load_state_dict(base.state_dict() | {"weight_hh_l0": orthogonal * sigma})
+                layers[nonlinearity, float(sigma)] = layer.requires_grad_(False)
+    return layers, x

@@ -86,32 +86,23 @@ def parameter_rows(module: nn.RNN) -> list[dict[str, str]]:
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
-class Prose(str):
-    """Text that a notebook shows as it is, without quotes, so ``{glue:text}`` can put it in a sentence."""
-
-    def __repr__(self) -> str:
-        return str(self)
-
-    def _repr_pretty_(self, printer, cycle) -> None:
-        printer.text(str(self))
-
-
 def spanish_number(value: float, digits: int = 1) -> str:
     """A number as Spanish prose writes it: ``6e-08`` is ``6,0·10⁻⁸``, ``0.25`` is ``2,5·10⁻¹``; zero is ``0``.
 
-    The text's repr has no quotes, so a page can ``glue`` it into a sentence.
+    A plain ``str``: glued, its text/plain is the quoted repr, which ``{glue:text}`` reads back
+    (``ast.literal_eval``) and shows without quotes. A bare ``1,8`` would read back as a tuple.
     """
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"value must be a real number, got {type(value).__name__}")
     digits = _checks.decimals(digits)
     if value == 0:
-        return Prose("0")
+        return "0"
     mantissa, exponent = f"{value:.{digits}e}".split("e")
     mantissa = mantissa.replace(".", ",").replace("-", "−")
     exponent = str(int(exponent))
     if exponent == "0":
-        return Prose(mantissa)
-    return Prose(f"{mantissa}·10{exponent.translate(_SUPERSCRIPT)}")
+        return mantissa
+    return f"{mantissa}·10{exponent.translate(_SUPERSCRIPT)}"
 
 
 

@@ -43,6 +43,7 @@ from torch import Tensor, nn
 from torch.nn.utils.rnn import PackedSequence
 
 from . import _checks
+from .bptt import decay_layers, jacobian_norms
 from .layer import trace_rnn
 from .streaming import run_in_chunks
 
@@ -101,6 +102,18 @@ TEXT = {
         "Las {H} componentes de hₜ a lo largo de {T} pasos, calculadas en una llamada "
         "(línea ancha) y en trozos de {size} pasos (línea discontinua, cortes en gris): las "
         "curvas coinciden, con una diferencia máxima de {diff:.1e}."
+    ),
+    "decay_axis": "$T - t$",
+    "decay_norm": "$\\Vert \\partial h_T / \\partial h_t \\Vert$",
+    "decay_sigma": "$\\sigma = {sigma}$",
+    "decay_alt": (
+        "Norma de ∂h_T/∂hₜ frente a T − t = 0…{T}, en escala logarítmica, para una capa de "
+        "Hₒᵤₜ = {H} con Wₕₕ = σ·Q (Q ortogonal) y σ = {sigmas}: {curves}."
+    ),
+    "decay_curve": "con {act} y σ = {sigma}, va de 1 a {last} en T − t = {T} (máximo {peak})",
+    "decay_caption": (
+        "‖∂h_T/∂hₜ‖ según la distancia T − t, con tanh (arriba) y relu (abajo), para tres "
+        "escalas de Wₕₕ: todos sus valores singulares valen σ."
     ),
     "chunks_caption": (
         "hₜ para t = 1…{T}, en una llamada y en trozos de {size} pasos: cada trozo empieza "
@@ -425,10 +438,20 @@ def _plot_axes(height: float) -> tuple[Any, Any]:
 
     fig = Figure(figsize=(WIDTH_PT / 72, height / 72), layout="constrained")
     ax = fig.add_subplot()
+    _style(ax)
+    return fig, ax
+
+
+def _style(ax: Any) -> None:
+    """Ticks in ink and the site's small size; no top or right spine."""
     ax.tick_params(labelsize=SMALL, color=INK, labelcolor=INK)
     for spine in ("top", "right"):
         ax.spines[spine].set_visible(False)
-    return fig, ax
+
+
+def _decimal(value: float, math: bool = False) -> str:
+    """``1.5`` with a decimal comma, ``1,5`` (``1{,}5`` in mathtext, which would space a bare comma)."""
+    return f"{value:g}".replace(".", "{,}" if math else ",")
 
 
 def tanh_saturation(rnn: nn.RNN, x: Tensor, h0: Tensor | None = None) -> SiteFigure:
@@ -582,3 +605,40 @@ def packed_batch(packed: PackedSequence) -> SiteFigure:
                                     real=total, pad=batch * steps - total, total=total, sizes=sizes,
                                     groups="; ".join(groups))
     return site_figure(fig, alt, TEXT["packed_caption"])
+
+
+def jacobian_decay(
+    steps: int = 30, hidden_size: int = 8, sigmas: tuple[float, ...] = (0.5, 1.0, 1.5), seed: int = 0
+) -> SiteFigure:
+    """jacobian_norms of the layers of decay_layers against T − t, log scale: tanh above, relu below."""
+    from .display import spanish_number
+
+    layers, x = decay_layers(steps, hidden_size, sigmas, seed)
+    _import_matplotlib()
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(WIDTH_PT / 72, 330 / 72), layout="constrained")
+    axes = fig.subplots(2, 1, sharex=True)
+    distance = list(range(steps + 1))
+    curves = []
+    for ax, act in zip(axes, ("tanh", "relu")):
+        for k, sigma in enumerate(float(s) for s in sigmas):
+            norms = jacobian_norms(layers[act, sigma], x)
+            ax.plot(distance, norms.tolist(), color=ACCENTS[k % len(ACCENTS)], lw=1.6, gid=f"{act}-{sigma}",
+                    label=TEXT["decay_sigma"].format(sigma=_decimal(sigma, math=True)))
+            curves.append(TEXT["decay_curve"].format(act=act, sigma=_decimal(sigma),
+                                                     last=spanish_number(float(norms[-1])), T=steps,
+                                                     peak=spanish_number(float(norms.max()))))
+        ax.set_yscale("log")
+        ax.axhline(1.0, color=INK, lw=0.6, ls=":", alpha=0.6)
+        _style(ax)
+        ax.set_ylabel(TEXT["decay_norm"], fontsize=FONT_SIZE, color=INK)
+        ax.text(0.03, 0.05, act, transform=ax.transAxes, ha="left", va="bottom", fontsize=FONT_SIZE, color=INK)
+    axes[0].legend(fontsize=SMALL, frameon=False, labelcolor=INK, ncols=len(sigmas), loc="lower center",
+                   bbox_to_anchor=(0.5, 1.0))
+    axes[1].set_xlabel(TEXT["decay_axis"], fontsize=FONT_SIZE, color=INK)
+    axes[1].set_xlim(0, steps)
+    names = [_decimal(float(s)) for s in sigmas]
+    sigma_list = names[0] if len(names) == 1 else "; ".join(names[:-1]) + " y " + names[-1]
+    alt = TEXT["decay_alt"].format(T=steps, H=hidden_size, sigmas=sigma_list, curves="; ".join(curves))
+    return site_figure(fig, alt, TEXT["decay_caption"])

@@ -74,8 +74,11 @@ def test_spanish_number():
     assert spanish_number(0.0) == "0"
     assert spanish_number(3.0) == "3,0"
     assert spanish_number(250.0) == "2,5·10²"
-    # Shown without quotes, so {glue:text} puts the bare text into a sentence.
-    assert repr(spanish_number(6e-8)) == "6,0·10⁻⁸"
+    # Glued, the text/plain is the repr; {glue:text} reads it back and shows the bare text.
+    from myst_nb.core.variables import format_plain_text
+
+    for value in (6e-8, 1.81, -2.0, 0.0):
+        assert format_plain_text(repr(spanish_number(value)), "") == spanish_number(value)
 
 
 def test_latex_matrix_vector_as_column_and_row():

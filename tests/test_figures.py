@@ -11,6 +11,9 @@ from torch import nn
 
 from rnn_notes import (
     chunked_states,
+    decay_layers,
+    jacobian_decay,
+    jacobian_norms,
     parameter_shapes,
     seed_rnn,
     seed_sequence,
@@ -172,6 +175,55 @@ def test_chunked_and_one_call_curves_are_equal_and_are_torchs(chunk_size):
     assert f"trozos de {chunk_size} pasos" in drawn.alt
 
 
+@pytest.mark.parametrize("steps, hidden_size, sigmas, seed", [(30, 8, (0.5, 1.0, 1.5), 0), (6, 3, (0.9, 2.0), 5)])
+def test_jacobian_decay_plots_jacobian_norms(steps, hidden_size, sigmas, seed):
+    drawn = jacobian_decay(steps, hidden_size, sigmas, seed)
+    layers, x = decay_layers(steps, hidden_size, sigmas, seed)
+    top, bottom = drawn.figure.axes
+    assert top.get_yscale() == bottom.get_yscale() == "log"
+    assert [t.get_text() for t in top.texts + bottom.texts] == ["tanh", "relu"]
+    for ax, act in ((top, "tanh"), (bottom, "relu")):
+        curves = [line for line in ax.lines if line.get_gid()]
+        assert [line.get_gid() for line in curves] == [f"{act}-{float(s)}" for s in sigmas]
+        for line, sigma in zip(curves, sigmas):
+            layer = layers[act, float(sigma)]
+            assert layer.nonlinearity == act
+            torch.testing.assert_close(torch.linalg.svdvals(layer.weight_hh_l0), torch.full((hidden_size,), float(sigma)))
+            assert list(line.get_xdata()) == list(range(steps + 1))  # T - t = 0..T
+            torch.testing.assert_close(torch.tensor(line.get_ydata(), dtype=torch.float32), jacobian_norms(layer, x))
+    labels = [t.get_text() for t in top.get_legend().get_texts()]
+    assert labels == [f"$\\sigma = {s:g}$".replace(".", "{,}") for s in sigmas]
+    assert f"T − t = 0…{steps}" in drawn.alt and f"Hₒᵤₜ = {hidden_size}" in drawn.alt
+    assert drawn.alt.count("va de 1 a ") == 2 * len(sigmas)
+
+
+def test_jacobian_decay_alt_text_states_the_last_norms():
+    drawn = jacobian_decay()
+    layers, x = decay_layers()
+    for (act, sigma), layer in layers.items():
+        norms = jacobian_norms(layer, x)
+        shown = re.search(rf"con {act} y σ = {sigma:g}".replace(".", ",") + r", va de 1 a ([^ ]+) ", drawn.alt)[1]
+        mantissa, _, power = shown.partition("·10")
+        exponent = int(power.translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-"))) if power else 0
+        value = float(mantissa.replace(",", ".").replace("−", "-")) * 10.0**exponent
+        assert value == pytest.approx(float(norms[-1]), rel=0.06)
+
+
+def test_decay_layers_share_everything_but_w_hh_and_keep_the_global_rng():
+    state = torch.random.get_rng_state()
+    layers, x = decay_layers(5, 4, (0.5, 2.0), seed=3)
+    assert torch.equal(torch.random.get_rng_state(), state)
+    again, x_again = decay_layers(5, 4, (0.5, 2.0), seed=3)
+    assert torch.equal(x, x_again) and x.shape == (1, 5, 4)
+    first = layers["tanh", 0.5]
+    for layer in list(layers.values()) + list(again.values()):
+        for name in ("weight_ih_l0", "bias_ih_l0", "bias_hh_l0"):
+            assert torch.equal(getattr(layer, name), getattr(first, name))
+    torch.testing.assert_close(layers["relu", 2.0].weight_hh_l0, first.weight_hh_l0 * 4)
+    assert set(layers) == {("tanh", 0.5), ("tanh", 2.0), ("relu", 0.5), ("relu", 2.0)}
+    assert not torch.equal(decay_layers(5, 4, (0.5,), seed=4)[1], x)
+
+
 # -- The mechanism: deterministic, themed, accessible ---------------------------------
 
 
@@ -181,7 +233,7 @@ def all_figures():
     long_x = torch.randn(1, 80, 5)
     return [unrolled_network(rnn, x.unsqueeze(0), show_values=True), step_shapes(rnn, "column"),
             step_shapes(rnn, "row"), parameter_shapes(rnn), tanh_saturation(rnn, x),
-            chunked_states(rnn, long_x, 25)]
+            chunked_states(rnn, long_x, 25), jacobian_decay(8, 3)]
 
 
 def test_two_renders_are_byte_identical():
@@ -262,6 +314,18 @@ def test_bad_input_is_refused_with_a_clear_message():
         chunked_states(rnn, torch.randn(1, 10, 5), 0)
     with pytest.raises(TypeError, match="x must be a torch.Tensor, got list"):
         chunked_states(rnn, [[1.0] * 5], 1)
+    with pytest.raises(ValueError, match="steps and hidden_size must be at least 1, got steps=0"):
+        jacobian_decay(0)
+    with pytest.raises(TypeError, match="hidden_size must be an int, got float"):
+        jacobian_decay(10, 2.5)
+    with pytest.raises(ValueError, match=r"sigmas must be a non-empty sequence of positive numbers, got \(1.0, -0.5\)"):
+        jacobian_decay(sigmas=(1.0, -0.5))
+    with pytest.raises(ValueError, match="sigmas must be a non-empty sequence.*got \\(\\)"):
+        jacobian_decay(sigmas=())
+    with pytest.raises(ValueError, match="sigmas must be different from each other"):
+        jacobian_decay(sigmas=(1.0, 1))
+    with pytest.raises(TypeError, match="sigmas must be a tuple or list of numbers, got float"):
+        decay_layers(sigmas=1.5)
     with pytest.raises(TypeError, match="fig must be a matplotlib.figure.Figure, got str"):
         site_figure("figure", "alt", "caption")
     from matplotlib.figure import Figure

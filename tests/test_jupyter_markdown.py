@@ -29,6 +29,15 @@ def test_glued_values_are_written_into_the_prose():
     assert plain_markdown("Es {glue:text}`diff:.1e` y {glue}`diff`.", {}, set(), glued) == "Es 1.2e-04 y 0.000123."
 
 
+def test_glued_strings_lose_their_quotes_as_on_the_site():
+    from myst_nb.core.variables import format_plain_text
+
+    glued = {"peak": "'1,8'", "note": "<object at 0x1>"}  # a glued str's text/plain is its repr
+    text = "Hasta {glue:text}`peak` ({glue:text}`note`)."
+    shown = {name: format_plain_text(value, "") for name, value in glued.items()}
+    assert plain_markdown(text, {}, set(), glued) == f"Hasta {shown['peak']} ({shown['note']})." == "Hasta 1,8 (<object at 0x1>)."
+
+
 def test_code_spans_keep_roles_byte_for_byte():
     text = "Escribe ``{ref}`cap-paso` `` o `` `{ref}`x` `` y `[t](cap-paso)`, no {ref}`cap-paso`."
     assert plain_markdown(text, TITLES, set()) == (
