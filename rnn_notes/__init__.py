@@ -26,11 +26,23 @@ from .figures import (
     unrolled_network,
 )
 from .layer import StepTrace, Weights, layer_weights, manual_rnn, trace_rnn
+from .lstm import (
+    LSTMGates,
+    LSTMStep,
+    cell_jacobians,
+    forget_products,
+    lstm_direction,
+    lstm_gates,
+    manual_lstm,
+    trace_lstm,
+)
 from .step import input_term, recurrent_term, step_column, step_row
 from .streaming import rnn_cell_from, run_in_chunks
 
 __all__ = [
     "BackStep",
+    "LSTMGates",
+    "LSTMStep",
     "ParameterRow",
     "SiteFigure",
     "StepTrace",
@@ -38,12 +50,17 @@ __all__ = [
     "describe_parameter",
     "chunked_states",
     "bptt",
+    "cell_jacobians",
+    "forget_products",
     "format_vector",
     "input_term",
     "jacobian_norms",
     "latex_matrix",
     "latex_product",
     "layer_weights",
+    "lstm_direction",
+    "lstm_gates",
+    "manual_lstm",
     "manual_rnn",
     "markdown_table",
     "parameter_shapes",
@@ -64,6 +81,7 @@ __all__ = [
     "step_column",
     "step_row",
     "trace_bptt",
+    "trace_lstm",
     "trace_rnn",
     "trace_rows",
     "unrolled_network",
