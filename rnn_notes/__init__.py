@@ -18,7 +18,9 @@ from .equations import latex_product
 from .example import seed_rnn, seed_sequence
 from .figures import (
     SiteFigure,
+    cell_state_gradients,
     chunked_states,
+    lstm_cell,
     parameter_shapes,
     site_figure,
     step_shapes,
@@ -35,6 +37,7 @@ from .lstm import (
     lstm_gates,
     manual_lstm,
     trace_lstm,
+    with_forget_bias,
 )
 from .step import input_term, recurrent_term, step_column, step_row
 from .streaming import rnn_cell_from, run_in_chunks
@@ -48,6 +51,7 @@ __all__ = [
     "StepTrace",
     "Weights",
     "describe_parameter",
+    "cell_state_gradients",
     "chunked_states",
     "bptt",
     "cell_jacobians",
@@ -59,6 +63,7 @@ __all__ = [
     "latex_product",
     "layer_weights",
     "lstm_direction",
+    "lstm_cell",
     "lstm_gates",
     "manual_lstm",
     "manual_rnn",
@@ -85,4 +90,5 @@ __all__ = [
     "trace_rnn",
     "trace_rows",
     "unrolled_network",
+    "with_forget_bias",
 ]

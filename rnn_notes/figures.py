@@ -519,8 +519,8 @@ TEXT |= {
         "Norma de la jacobiana frente a T − t, de 0 a {T}, en escala logarítmica: la de la RNN, "
         "∂h_T/∂h_t, cae hasta {rnn:.1e}; la del estado de celda de la LSTM, ∂c_T/∂c_t, hasta "
         "{lstm:.1e}; y la de la misma LSTM con {bias:g} más en el sesgo de la puerta de olvido, "
-        "hasta {open:.1e}. Las líneas discontinuas, el mayor producto de puertas de olvido, "
-        "siguen de cerca a las continuas."
+        "hasta {open:.1e}. En discontinua, para las dos LSTM, el mayor producto de sus "
+        "puertas de olvido."
     ),
     "paths_caption": (
         "Cuánto llega de cada estado al último, a lo largo de {T} pasos: la norma espectral de "
@@ -592,19 +592,13 @@ def lstm_cell(lstm: nn.LSTM) -> SiteFigure:
 
 
 def cell_state_gradients(rnn: nn.RNN, lstm: nn.LSTM, x: Tensor, forget_bias: float = 3.0) -> SiteFigure:
-    """Spectral norms of ∂h_T/∂h_t (RNN) and ∂c_T/∂c_t (LSTM, and a copy with ``forget_bias`` added to b_hf) against T − t."""
-    import copy
-
+    """Spectral norms of ∂h_T/∂h_t (RNN) and ∂c_T/∂c_t (LSTM, and ``with_forget_bias(lstm, forget_bias)``) against T − t."""
     from .bptt import jacobian_norms
-    from .lstm import cell_jacobians, forget_products
+    from .lstm import cell_jacobians, forget_products, with_forget_bias
 
     rnn = _one_layer(rnn, "cell_state_gradients")
     lstm = _checks.module_of(lstm, nn.LSTM)
-    opened = copy.deepcopy(lstm)
-    hidden = lstm.hidden_size
-    with torch.no_grad():
-        if opened.bias:
-            opened.bias_hh_l0[hidden:2 * hidden] += forget_bias
+    opened = with_forget_bias(lstm, forget_bias)
     curves = {
         TEXT["paths_rnn"]: (jacobian_norms(rnn, x), None),
         TEXT["paths_lstm"]: (torch.linalg.matrix_norm(cell_jacobians(lstm, x), ord=2), forget_products(lstm, x)),
@@ -623,6 +617,6 @@ def cell_state_gradients(rnn: nn.RNN, lstm: nn.LSTM, x: Tensor, forget_bias: flo
     ax.set_ylabel(TEXT["paths_norm"], fontsize=FONT_SIZE, color=INK)
     ax.legend(fontsize=SMALL, frameon=False, labelcolor=INK, loc="lower left")
     last = [float(norms[-1]) for norms, _ in curves.values()]
-    steps = last and list(curves.values())[0][0].shape[0] - 1
+    steps = len(lags) - 1
     alt = TEXT["paths_alt"].format(T=steps, rnn=last[0], lstm=last[1], open=last[2], bias=forget_bias)
     return site_figure(fig, alt, TEXT["paths_caption"].format(T=steps))

@@ -16,6 +16,7 @@ With ``proj_size`` P > 0, h has P features (so ``weight_hh`` has P columns) and 
 
 from __future__ import annotations
 
+from copy import deepcopy
 from dataclasses import dataclass
 
 import torch
@@ -266,3 +267,19 @@ def forget_products(lstm: nn.LSTM, x: Tensor, hx: tuple[Tensor, Tensor] | None =
         product = product * step.f
         products.append(product)
     return torch.stack(products)
+
+
+def with_forget_bias(lstm: nn.LSTM, value: float) -> nn.LSTM:
+    """A copy of ``lstm`` with ``value`` added to b_hf, the forget gate's block of every ``bias_hh``."""
+    lstm = _checks.module_of(lstm, nn.LSTM)
+    if not lstm.bias:
+        raise ValueError("with_forget_bias needs a layer with biases, got bias=False")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"value must be a real number, got {type(value).__name__}")
+    copy = deepcopy(lstm)
+    hidden = lstm.hidden_size
+    with torch.no_grad():
+        for name, parameter in copy.named_parameters():
+            if name.startswith("bias_hh"):
+                parameter[hidden : 2 * hidden] += value
+    return copy

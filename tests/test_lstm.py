@@ -6,7 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from rnn_notes import cell_jacobians, forget_products, lstm_gates, manual_lstm, trace_lstm
+from rnn_notes import (cell_jacobians, cell_state_gradients, forget_products, jacobian_norms, lstm_cell,
+                       lstm_gates, manual_lstm, trace_lstm, with_forget_bias)
 
 pytestmark = [pytest.mark.unit, pytest.mark.filterwarnings("ignore:LSTM with projections is not supported with oneDNN")]
 
@@ -277,3 +278,48 @@ def test_bad_input(call, error, message):
     with pytest.raises(error) as info:
         call()
     assert message in str(info.value)
+
+
+def test_with_forget_bias_adds_to_b_hf_only_in_every_layer_and_direction():
+    torch.manual_seed(0)
+    lstm = nn.LSTM(3, 2, num_layers=2, bidirectional=True)
+    opened = with_forget_bias(lstm, 3.0)
+    for (name, before), (_, after) in zip(lstm.named_parameters(), opened.named_parameters()):
+        change = torch.zeros_like(before)
+        if name.startswith("bias_hh"):
+            change[2:4] = 3.0
+        torch.testing.assert_close(after, before + change)
+    with pytest.raises(ValueError, match="needs a layer with biases, got bias=False"):
+        with_forget_bias(nn.LSTM(3, 2, bias=False), 1.0)
+
+
+@pytest.mark.parametrize("hidden_size, proj_size", [(2, 0), (3, 2), (4, 0)])
+def test_lstm_cell_labels_follow_the_layer(hidden_size, proj_size):
+    lstm = nn.LSTM(5, hidden_size, proj_size=proj_size)
+    drawn = lstm_cell(lstm)
+    labels = [t.get_text() for t in drawn.figure.axes[0].texts]
+    assert [label for label in labels if label in ("$i_t$", "$f_t$", "$g_t$", "$o_t$")] == [
+        "$i_t$", "$f_t$", "$g_t$", "$o_t$"]
+    # c_{t-1} and c_t have hidden_size components, h_{t-1} and h_t proj_size (or hidden_size)
+    assert labels.count(str((hidden_size,))) == (2 if proj_size else 4)
+    assert labels.count(str((proj_size or hidden_size,))) == (2 if proj_size else 4)
+    assert ("$W_{hr}$" in labels) == bool(proj_size)
+    assert "(5,)" in labels and f"{hidden_size} componentes" in drawn.alt
+
+
+def test_cell_state_gradients_draws_the_norms_torch_gives():
+    torch.manual_seed(0)
+    rnn, lstm = nn.RNN(3, 2, batch_first=True), nn.LSTM(3, 2, batch_first=True)
+    x = torch.randn(1, 6, 3)
+    drawn = cell_state_gradients(rnn, lstm, x, forget_bias=2.0)
+    curves = [line for line in drawn.figure.axes[0].lines if (line.get_gid() or "").startswith("paths-")]
+    expected = [
+        jacobian_norms(rnn, x),
+        torch.linalg.matrix_norm(cell_jacobians(lstm, x), ord=2),
+        torch.linalg.matrix_norm(cell_jacobians(with_forget_bias(lstm, 2.0), x), ord=2),
+    ]
+    assert len(curves) == 3
+    for line, norms in zip(curves, expected):
+        assert list(line.get_xdata()) == list(range(7))
+        torch.testing.assert_close(torch.tensor(line.get_ydata(), dtype=norms.dtype), norms)
+    assert "de 0 a 6" in drawn.alt
