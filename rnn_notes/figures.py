@@ -545,7 +545,8 @@ def lstm_cell(lstm: nn.LSTM) -> SiteFigure:
     h_shape, c_shape, x_shape = _shape(((proj or hidden),)), _shape((hidden,)), _shape((lstm.input_size,))
     fig, ax = _canvas(WIDTH_PT, 262.0)
     top, bus, gate_y = 220.0, 62.0, 112.0
-    ax.plot([34, 296], [top, top], color=INK, lw=2.2)  # the cell state line
+    for start, end in ((34, 90), (106, 168), (184, 296)):  # the cell state line, broken at × and +
+        ax.plot([start, end], [top, top], color=INK, lw=2.2)
     _arrow(ax, (296, top), (330, top))
     _text(ax, 16, top + 10, "$c_{t-1}$")
     _text(ax, 16, top - 8, c_shape, fontsize=SMALL)
