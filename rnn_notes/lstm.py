@@ -108,8 +108,10 @@ def lstm_direction(
 ) -> tuple[Tensor, Tensor, Tensor]:
     """One layer, one direction over ``(seq, batch, input)``; return the h states, last h and last c.
 
-    Like the layer on the CPU: every step's input projected in one ``F.linear``, then each step adds
-    ``F.linear(h, W_hh, b_hh)`` and splits the sum into the four gates.
+    Like the layer's generic CPU path: every step's input projected in one ``F.linear``, then each
+    step adds ``F.linear(h, W_hh, b_hh)`` and splits the sum into the four gates. Where PyTorch
+    uses that path (float64, or ``proj_size > 0``) the results are the same bits; its oneDNN kernel
+    (float32 without projection) rounds differently, within float tolerance.
     """
     w_ih = torch.cat([gates.W_ii, gates.W_if, gates.W_ig, gates.W_io])
     w_hh = torch.cat([gates.W_hi, gates.W_hf, gates.W_hg, gates.W_ho])

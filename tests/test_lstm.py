@@ -73,6 +73,31 @@ def test_matches_nn_lstm(seed, input_size, hidden_size, proj, num_layers, bidire
 @settings(max_examples=30, deadline=None)
 @given(
     seed=st.integers(0, 2**16),
+    hidden_size=st.integers(2, 6),
+    num_layers=st.integers(1, 2),
+    bidirectional=st.booleans(),
+    bias=st.booleans(),
+    float64=st.booleans(),
+    batch=st.integers(1, 3),
+    seq_len=st.integers(1, 6),
+)
+def test_bit_for_bit_where_the_layer_uses_its_generic_cpu_path(seed, hidden_size, num_layers, bidirectional,
+                                                               bias, float64, batch, seq_len):
+    """float64, or float32 with proj_size (which oneDNN does not take): the layer's operations, the same bits."""
+    torch.manual_seed(seed)
+    lstm = nn.LSTM(4, hidden_size, num_layers=num_layers, bias=bias, bidirectional=bidirectional,
+                   proj_size=0 if float64 else hidden_size - 1)
+    dtype = torch.float64 if float64 else torch.float32
+    lstm = lstm.to(dtype)
+    x = torch.randn(seq_len, batch, 4, dtype=dtype)
+    with torch.no_grad():
+        for got, want in zip(_flat(manual_lstm(lstm, x)), _flat(lstm(x))):
+            assert torch.equal(got, want)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    seed=st.integers(0, 2**16),
     input_size=st.integers(1, 5),
     hidden_size=st.integers(2, 5),
     proj=st.booleans(),
