@@ -18,9 +18,11 @@ from .equations import latex_product
 from .example import seed_rnn, seed_sequence
 from .figures import (
     SiteFigure,
+    cell_state_gradients,
     chunked_states,
     packed_batch,
     jacobian_decay,
+    lstm_cell,
     parameter_shapes,
     site_figure,
     step_shapes,
@@ -28,19 +30,35 @@ from .figures import (
     unrolled_network,
 )
 from .layer import StepTrace, Weights, layer_weights, manual_rnn, trace_rnn
+from .lstm import (
+    LSTMGates,
+    LSTMStep,
+    cell_jacobians,
+    forget_products,
+    lstm_direction,
+    lstm_gates,
+    manual_lstm,
+    trace_lstm,
+    with_forget_bias,
+)
 from .step import input_term, recurrent_term, step_column, step_row
 from .streaming import rnn_cell_from, run_in_chunks
 
 __all__ = [
     "BackStep",
+    "LSTMGates",
+    "LSTMStep",
     "ParameterRow",
     "SiteFigure",
     "StepTrace",
     "Weights",
     "describe_parameter",
+    "cell_state_gradients",
     "chunked_states",
     "bptt",
     "decay_layers",
+    "cell_jacobians",
+    "forget_products",
     "format_vector",
     "input_term",
     "jacobian_decay",
@@ -48,6 +66,10 @@ __all__ = [
     "latex_matrix",
     "latex_product",
     "layer_weights",
+    "lstm_direction",
+    "lstm_cell",
+    "lstm_gates",
+    "manual_lstm",
     "manual_rnn",
     "markdown_table",
     "packed_batch",
@@ -67,7 +89,9 @@ __all__ = [
     "tanh_saturation",
     "state_jacobians",
     "trace_bptt",
+    "trace_lstm",
     "trace_rnn",
     "trace_rows",
     "unrolled_network",
+    "with_forget_bias",
 ]

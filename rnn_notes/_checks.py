@@ -51,9 +51,7 @@ def same_dtype(reference: str, dtype: torch.dtype, **tensors: Tensor | None) -> 
 
 def rnn_module(value: object) -> nn.RNN:
     """Return ``value`` if it is an ``nn.RNN``; LSTM, GRU and others are refused."""
-    if not isinstance(value, nn.RNN):
-        raise TypeError(f"expected a torch.nn.RNN module, got {type(value).__name__}")
-    return value
+    return module_of(value, nn.RNN)
 
 
 def nonlinearity(value: object) -> str:
@@ -72,40 +70,73 @@ def decimals(value: object) -> int:
     return value
 
 
-def rnn_inputs(rnn: nn.RNN, x: object, h0: object) -> tuple[Tensor, Tensor, bool]:
-    """Check ``x`` and ``h0`` for ``rnn``; return them as ``(seq, batch, input)`` and ``(layers*dirs, batch, hidden)``."""
+def module_of(value: object, kind: type[nn.RNNBase]) -> nn.RNNBase:
+    """Return ``value`` if it is an instance of ``kind`` (``nn.RNN``, ``nn.LSTM``, ...); others are refused."""
+    if not isinstance(value, kind):
+        raise TypeError(f"expected a torch.nn.{kind.__name__} module, got {type(value).__name__}")
+    return value
+
+
+def layer_index(module: nn.RNNBase, layer: object, reverse: object) -> None:
+    """Raise unless ``layer`` is one of the module's layers and ``reverse`` names an existing direction."""
+    if not isinstance(layer, int) or isinstance(layer, bool):
+        raise TypeError(f"layer must be an int, got {type(layer).__name__}")
+    if not 0 <= layer < module.num_layers:
+        raise ValueError(f"layer must be in 0..{module.num_layers - 1}, got {layer}")
+    if reverse and not module.bidirectional:
+        kind = type(module).__name__
+        raise ValueError(f"reverse=True needs a bidirectional {kind}, got bidirectional=False")
+
+
+def sequence(module: nn.RNNBase, x: object) -> tuple[Tensor, bool]:
+    """Check ``x`` for ``module``; return it as ``(seq, batch, input)`` and whether it was batched."""
     x = floating("x", x)
-    dtype = rnn.weight_ih_l0.dtype
-    same_dtype("the layer's weights", dtype, x=x)
+    same_dtype("the layer's weights", module.weight_ih_l0.dtype, x=x)
     if x.dim() not in (2, 3):
         raise ValueError(
             f"x must be 2-D (seq, features) or 3-D (batched), got {x.dim()}-D shape {tuple(x.shape)}"
         )
-    if x.shape[-1] != rnn.input_size:
+    if x.shape[-1] != module.input_size:
         raise ValueError(
-            f"x has {x.shape[-1]} features, but the layer expects input_size={rnn.input_size}"
+            f"x has {x.shape[-1]} features, but the layer expects input_size={module.input_size}"
         )
     batched = x.dim() == 3
     if not batched:
         x = x.unsqueeze(1)
-    elif rnn.batch_first:
+    elif module.batch_first:
         x = x.transpose(0, 1)
     if x.shape[0] == 0:
         raise ValueError("x must have at least one time step, got a sequence of length 0")
-    states = rnn.num_layers * (2 if rnn.bidirectional else 1)
-    if h0 is None:
-        return x, x.new_zeros(states, x.shape[1], rnn.hidden_size), batched
-    h0 = floating("h0", h0)
-    same_dtype("the layer's weights", dtype, h0=h0)
+    return x, batched
+
+
+def initial_state(
+    name: str, value: object, module: nn.RNNBase, seq: Tensor, batched: bool, size: int, size_name: str
+) -> Tensor:
+    """Check an initial state (``h0``, ``c0``) of ``size`` features; return it ``(layers*dirs, batch, size)``.
+
+    ``None`` gives zeros; ``size_name`` names the size in the message (``hidden_size``, ``proj_size``).
+    """
+    states = module.num_layers * (2 if module.bidirectional else 1)
+    if value is None:
+        return seq.new_zeros(states, seq.shape[1], size)
+    value = floating(name, value)
+    same_dtype("the layer's weights", module.weight_ih_l0.dtype, **{name: value})
     if batched:
-        expected, hint = (states, x.shape[1], rnn.hidden_size), "num_layers * num_directions, batch, hidden_size"
+        expected, hint = (states, seq.shape[1], size), f"num_layers * num_directions, batch, {size_name}"
     else:
-        expected, hint = (states, rnn.hidden_size), "num_layers * num_directions, hidden_size for unbatched x"
-    shape("h0", h0, expected, hint)
-    return x, h0 if batched else h0.unsqueeze(1), batched
+        expected, hint = (states, size), f"num_layers * num_directions, {size_name} for unbatched x"
+    shape(name, value, expected, hint)
+    return value if batched else value.unsqueeze(1)
 
 
-def no_training_dropout(rnn: nn.RNN) -> None:
+def rnn_inputs(rnn: nn.RNN, x: object, h0: object) -> tuple[Tensor, Tensor, bool]:
+    """Check ``x`` and ``h0`` for ``rnn``; return them as ``(seq, batch, input)`` and ``(layers*dirs, batch, hidden)``."""
+    x, batched = sequence(rnn, x)
+    return x, initial_state("h0", h0, rnn, x, batched, rnn.hidden_size, "hidden_size"), batched
+
+
+def no_training_dropout(rnn: nn.RNNBase) -> None:
     """Refuse dropout between layers in training mode: its random masks cannot be matched by hand."""
     if rnn.training and rnn.dropout > 0 and rnn.num_layers > 1:
         raise ValueError(

@@ -642,3 +642,132 @@ def jacobian_decay(
     sigma_list = names[0] if len(names) == 1 else "; ".join(names[:-1]) + " y " + names[-1]
     alt = TEXT["decay_alt"].format(T=steps, H=hidden_size, sigmas=sigma_list, curves="; ".join(curves))
     return site_figure(fig, alt, TEXT["decay_caption"])
+
+
+# -- The LSTM cell and its cell-state gradient ------------------------------------------------
+
+TEXT |= {
+    "lstm_alt": (
+        "Celda LSTM de un paso. Arriba, el estado de celda c₍ₜ₋₁₎ {c_shape} cruza la celda de izquierda "
+        "a derecha: se multiplica por la puerta de olvido fₜ y se le suma iₜ ⊙ gₜ, y sale como cₜ. "
+        "Abajo, h₍ₜ₋₁₎ {h_shape} y xₜ {x_shape} alimentan las cuatro puertas, en el orden de PyTorch: "
+        "iₜ (σ), fₜ (σ), gₜ (tanh) y oₜ (σ), cada una con {H} componentes. A la derecha, tanh(cₜ) "
+        "se multiplica por oₜ{proj} y da hₜ {h_shape}."
+    ),
+    "lstm_alt_proj": " y se proyecta con W_hr {w_hr}",
+    "lstm_caption": (
+        "La celda de nn.LSTM en el paso t: el estado de celda cₜ (arriba) solo se multiplica por fₜ "
+        "y se le suma iₜ ⊙ gₜ; las puertas leen h₍ₜ₋₁₎ y xₜ (abajo)."
+    ),
+    "paths_rnn": "RNN: $\\|\\partial h_T / \\partial h_t\\|$",
+    "paths_lstm": "LSTM: $\\|\\partial c_T / \\partial c_t\\|$",
+    "paths_open": "LSTM, $b_{{hf}} + {bias:g}$",
+    "paths_direct": "solo $\\prod f$",
+    "paths_axis": "$T - t$",
+    "paths_norm": "norma",
+    "paths_alt": (
+        "Norma de la jacobiana frente a T − t, de 0 a {T}, en escala logarítmica: la de la RNN, "
+        "∂h_T/∂h_t, cae hasta {rnn:.1e}; la del estado de celda de la LSTM, ∂c_T/∂c_t, hasta "
+        "{lstm:.1e}; y la de la misma LSTM con {bias:g} más en el sesgo de la puerta de olvido, "
+        "hasta {open:.1e}. En discontinua, para las dos LSTM, el mayor producto de sus "
+        "puertas de olvido."
+    ),
+    "paths_caption": (
+        "Cuánto llega de cada estado al último, a lo largo de {T} pasos: la norma espectral de "
+        "∂h_T/∂h_t en la RNN y de ∂c_T/∂c_t (completa) en la LSTM; en discontinua, el camino "
+        "directo, el producto de las puertas de olvido."
+    ),
+}
+
+
+def _lstm_node(ax: Any, x: float, y: float, symbol: str) -> None:
+    """A small circle with ``symbol`` (× or +) on a line of the cell."""
+    from matplotlib.patches import Circle
+
+    ax.add_patch(Circle((x, y), 8, facecolor="none", edgecolor=INK, lw=1.2))
+    _text(ax, x, y, symbol, fontsize=SMALL)
+
+
+def lstm_cell(lstm: nn.LSTM) -> SiteFigure:
+    """The LSTM cell of one step: the cell-state line, the four gates in PyTorch's order, and the output."""
+    lstm = _checks.module_of(lstm, nn.LSTM)
+    hidden, proj = lstm.hidden_size, lstm.proj_size
+    h_shape, c_shape, x_shape = _shape(((proj or hidden),)), _shape((hidden,)), _shape((lstm.input_size,))
+    fig, ax = _canvas(WIDTH_PT, 262.0)
+    top, bus, gate_y = 220.0, 62.0, 112.0
+    for start, end in ((34, 90), (106, 168), (184, 296)):  # the cell state line, broken at × and +
+        ax.plot([start, end], [top, top], color=INK, lw=2.2)
+    _arrow(ax, (296, top), (330, top))
+    _text(ax, 16, top + 10, "$c_{t-1}$")
+    _text(ax, 16, top - 8, c_shape, fontsize=SMALL)
+    _text(ax, 344, top + 10, "$c_t$")
+    _text(ax, 344, top - 8, c_shape, fontsize=SMALL)
+    ax.plot([34, 262], [bus, bus], color=INK, lw=1.2)  # h_{t-1} and x_t feed every gate
+    _text(ax, 16, bus + 10, "$h_{t-1}$")
+    _text(ax, 16, bus - 8, h_shape, fontsize=SMALL)
+    _arrow(ax, (64, 18), (64, bus))
+    _text(ax, 84, 22, "$x_t$")
+    _text(ax, 84, 8, x_shape, fontsize=SMALL)
+    gates = {"i": (150, "\\sigma"), "f": (98, "\\sigma"), "g": (202, "\\tanh"), "o": (254, "\\sigma")}
+    for k, (name, (x, act)) in enumerate(gates.items()):  # i, f, g, o: PyTorch's order, drawn f, i, g, o
+        ax.add_patch(_box(x - 19, gate_y - 13, 38, 26))
+        _text(ax, x, gate_y, f"${act}$", fontsize=SMALL)
+        _text(ax, x - 12, gate_y + 24, f"${name}_t$", color=ACCENTS[k])
+        ax.plot([x, x], [bus, gate_y - 13], color=INK, lw=1.2)
+    _lstm_node(ax, 98, top, "×")
+    _arrow(ax, (98, gate_y + 13), (98, top - 8))
+    _lstm_node(ax, 176, 168, "×")
+    _arrow(ax, (150, gate_y + 13), (170, 162))
+    _arrow(ax, (202, gate_y + 13), (182, 162))
+    _lstm_node(ax, 176, top, "+")
+    _arrow(ax, (176, 176), (176, top - 8))
+    ax.add_patch(_box(296, 160, 36, 22))  # tanh(c_t)
+    _text(ax, 314, 171, "$\\tanh$", fontsize=SMALL)
+    _arrow(ax, (314, top), (314, 182))
+    _lstm_node(ax, 314, gate_y, "×")
+    _arrow(ax, (314, 160), (314, gate_y + 8))
+    _arrow(ax, (273, gate_y), (306, gate_y))
+    end = 30.0
+    if proj:
+        ax.add_patch(_box(296, 60, 36, 22))
+        _text(ax, 314, 71, "$W_{hr}$", fontsize=SMALL, color=ACCENTS[1])
+        _arrow(ax, (314, gate_y - 8), (314, 82))
+        _arrow(ax, (314, 60), (314, end))
+    else:
+        _arrow(ax, (314, gate_y - 8), (314, end))
+    _text(ax, 336, end + 4, "$h_t$")
+    _text(ax, 336, end - 12, h_shape, fontsize=SMALL)
+    extra = TEXT["lstm_alt_proj"].format(w_hr=_shape(tuple(lstm.weight_hr_l0.shape))) if proj else ""
+    alt = TEXT["lstm_alt"].format(c_shape=c_shape, h_shape=h_shape, x_shape=x_shape, H=hidden, proj=extra)
+    return site_figure(fig, alt, TEXT["lstm_caption"])
+
+
+def cell_state_gradients(rnn: nn.RNN, lstm: nn.LSTM, x: Tensor, forget_bias: float = 3.0) -> SiteFigure:
+    """Spectral norms of ∂h_T/∂h_t (RNN) and ∂c_T/∂c_t (LSTM, and ``with_forget_bias(lstm, forget_bias)``) against T − t."""
+    from .bptt import jacobian_norms
+    from .lstm import cell_jacobians, forget_products, with_forget_bias
+
+    rnn = _one_layer(rnn, "cell_state_gradients")
+    lstm = _checks.module_of(lstm, nn.LSTM)
+    opened = with_forget_bias(lstm, forget_bias)
+    curves = {
+        TEXT["paths_rnn"]: (jacobian_norms(rnn, x), None),
+        TEXT["paths_lstm"]: (torch.linalg.matrix_norm(cell_jacobians(lstm, x), ord=2), forget_products(lstm, x)),
+        TEXT["paths_open"].format(bias=forget_bias): (
+            torch.linalg.matrix_norm(cell_jacobians(opened, x), ord=2), forget_products(opened, x)),
+    }
+    fig, ax = _plot_axes(230)
+    for k, (label, (norms, direct)) in enumerate(curves.items()):
+        lags = list(range(norms.shape[0]))
+        ax.plot(lags, norms.tolist(), color=ACCENTS[k], lw=1.8, label=label, gid=f"paths-{k}")
+        if direct is not None:
+            ax.plot(lags, direct.max(dim=1).values.tolist(), color=ACCENTS[k], lw=1.0, ls="--")
+    ax.plot([], [], color=INK, lw=1.0, ls="--", label=TEXT["paths_direct"])
+    ax.set_yscale("log")
+    ax.set_xlabel(TEXT["paths_axis"], fontsize=FONT_SIZE, color=INK)
+    ax.set_ylabel(TEXT["paths_norm"], fontsize=FONT_SIZE, color=INK)
+    ax.legend(fontsize=SMALL, frameon=False, labelcolor=INK, loc="lower left")
+    last = [float(norms[-1]) for norms, _ in curves.values()]
+    steps = len(lags) - 1
+    alt = TEXT["paths_alt"].format(T=steps, rnn=last[0], lstm=last[1], open=last[2], bias=forget_bias)
+    return site_figure(fig, alt, TEXT["paths_caption"].format(T=steps))

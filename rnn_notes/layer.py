@@ -28,12 +28,7 @@ class Weights:
 def layer_weights(rnn: nn.RNN, layer: int = 0, reverse: bool = False) -> Weights:
     """The parameters of ``layer`` (and the reverse direction if ``reverse``)."""
     rnn = _checks.rnn_module(rnn)
-    if not isinstance(layer, int) or isinstance(layer, bool):
-        raise TypeError(f"layer must be an int, got {type(layer).__name__}")
-    if not 0 <= layer < rnn.num_layers:
-        raise ValueError(f"layer must be in 0..{rnn.num_layers - 1}, got {layer}")
-    if reverse and not rnn.bidirectional:
-        raise ValueError("reverse=True needs a bidirectional RNN, got bidirectional=False")
+    _checks.layer_index(rnn, layer, reverse)
     return _weights(rnn, layer, reverse)
 
 
