@@ -19,8 +19,11 @@ from .example import seed_rnn, seed_sequence
 from .figures import (
     SiteFigure,
     chunked_states,
+    loss_curve,
     parameter_shapes,
+    prediction_heads,
     site_figure,
+    stacked_network,
     step_shapes,
     tanh_saturation,
     unrolled_network,
@@ -28,6 +31,7 @@ from .figures import (
 from .layer import StepTrace, Weights, layer_weights, manual_rnn, trace_rnn
 from .step import input_term, recurrent_term, step_column, step_row
 from .streaming import rnn_cell_from, run_in_chunks
+from .train import train
 
 __all__ = [
     "BackStep",
@@ -43,12 +47,14 @@ __all__ = [
     "jacobian_norms",
     "latex_matrix",
     "latex_product",
+    "loss_curve",
     "layer_weights",
     "manual_rnn",
     "markdown_table",
     "parameter_shapes",
     "parameter_rows",
     "parameter_table",
+    "prediction_heads",
     "recurrent_term",
     "rnn_cell_from",
     "run_in_chunks",
@@ -56,6 +62,7 @@ __all__ = [
     "seed_sequence",
     "spanish_number",
     "site_figure",
+    "stacked_network",
     "step_column",
     "step_row",
     "step_shapes",
@@ -66,5 +73,6 @@ __all__ = [
     "trace_bptt",
     "trace_rnn",
     "trace_rows",
+    "train",
     "unrolled_network",
 ]
