@@ -499,11 +499,13 @@ def chunked_states(rnn: nn.RNN, x: Tensor, chunk_size: int, h0: Tensor | None = 
 TEXT |= {
     "layer": "capa {k}",
     "stacked_alt": (
-        "Red de {layers} capa(s) y {directions}, desplegada en {T} pasos. Cada capa es una fila "
+        "Red de {layers} y {directions}, desplegada en {T} pasos. Cada capa es una fila "
         "de cajas, una por paso t = 1…{T}; {cells}. La capa 0 lee xₜ {x_step} con weight_ih_l0 "
         "{w_ih0}{upper}. Las celdas coloreadas son los estados finales, numerados por su fila en "
         "hₙ {hn_shape}: {finals}. Entrada x {x_shape}, output {out_shape}."
     ),
+    "layers_1": "una capa",
+    "layers_n": "{n} capas",
     "directions_1": "una dirección",
     "directions_2": "dos direcciones",
     "stacked_cells_1": "la dirección directa va de izquierda a derecha",
@@ -517,10 +519,11 @@ TEXT |= {
     "forward": "directa",
     "reverse": "inversa",
     "stacked_caption": (
-        "{layers} capas apiladas{bi}, desplegadas en {T} pasos: cada capa lee los estados de la "
+        "La red desplegada en {T} pasos, con {layers}{bi}: cada capa lee los estados de la "
         "de abajo; los números de las celdas coloreadas son sus filas en hₙ."
     ),
-    "stacked_bi": " y bidireccionales",
+    "stacked_bi": " bidireccionales",
+    "stacked_n": "{n} capas apiladas",
 }
 
 
@@ -533,8 +536,9 @@ def stacked_network(rnn: nn.RNN, x: Tensor) -> SiteFigure:
         raise ValueError(f"stacked_network draws at most {MAX_STEPS} steps, got a sequence of {steps}")
     if layers > 3:
         raise ValueError(f"stacked_network draws at most 3 layers, got num_layers={layers}")
-    with torch.no_grad():
-        output, h_n = rnn.eval()(x) if rnn.training and rnn.dropout > 0 else rnn(x)
+    # Shapes only: calling the layer would draw dropout masks in training mode.
+    out_shape = tuple(x.shape[:-1]) + (dirs * rnn.hidden_size,)
+    hn_shape = (layers * dirs,) + ((seq.shape[1],) if batched else ()) + (rnn.hidden_size,)
     names = _names(rnn, x)
     left, right, cell_h, box_w = 64.0, 22.0, 16.0, 34.0
     col = min(76.0, (WIDTH_PT - left - right) / steps)
@@ -573,18 +577,19 @@ def stacked_network(rnn: nn.RNN, x: Tensor) -> SiteFigure:
     w_ih = [tuple(getattr(rnn, f"weight_ih_l{k}").shape) for k in range(min(layers, 2))]
     out_name = names["out"].replace("H_{out}", "D \\cdot H_{out}")
     summary = [f"x: ${names['x']} = {_shape(x.shape)}$",
-               f"output: ${out_name} = {_shape(output.shape)}$",
-               f"$h_n$: ${names['h']} = {_shape(h_n.shape)}$"]
+               f"output: ${out_name} = {_shape(out_shape)}$",
+               f"$h_n$: ${names['h']} = {_shape(hn_shape)}$"]
     for k, line in enumerate(summary):
         _text(ax, 6, 40 - 14 * k, line, ha="left", va="bottom", fontsize=SMALL)
     step_x = (seq.shape[1], rnn.input_size) if batched else (rnn.input_size,)
     upper = TEXT["stacked_upper"].format(size=dirs * rnn.hidden_size, w_ih1=_shape(w_ih[1])) if layers > 1 else ""
     alt = TEXT["stacked_alt"].format(
-        layers=layers, directions=TEXT[f"directions_{dirs}"], T=steps, cells=TEXT[f"stacked_cells_{dirs}"], x_step=_shape(step_x),
-        w_ih0=_shape(w_ih[0]), upper=upper, hn_shape=_shape(h_n.shape),
-        finals="; ".join(text for _, text in sorted(finals)), x_shape=_shape(x.shape), out_shape=_shape(output.shape),
+        layers=TEXT["layers_1"] if layers == 1 else TEXT["layers_n"].format(n=layers), directions=TEXT[f"directions_{dirs}"], T=steps, cells=TEXT[f"stacked_cells_{dirs}"], x_step=_shape(step_x),
+        w_ih0=_shape(w_ih[0]), upper=upper, hn_shape=_shape(hn_shape),
+        finals="; ".join(text for _, text in sorted(finals)), x_shape=_shape(x.shape), out_shape=_shape(out_shape),
     )
-    caption = TEXT["stacked_caption"].format(layers=layers, bi=TEXT["stacked_bi"] if dirs == 2 else "", T=steps)
+    stacked = TEXT["layers_1"] if layers == 1 else TEXT["stacked_n"].format(n=layers)
+    caption = TEXT["stacked_caption"].format(layers=stacked, bi=TEXT["stacked_bi"][: -2 if layers == 1 else None] if dirs == 2 else "", T=steps)
     return site_figure(fig, alt, caption)
 
 
