@@ -21,7 +21,8 @@ def train(
     """Train ``model`` on the whole batch ``(x, y)`` with Adam for ``steps`` steps; return each step's loss.
 
     The loss of step ``k`` is computed before that step's update, so the first one is the loss of
-    the untrained model. Same model, data and ``lr``, same losses: there is no sampling.
+    the untrained model. Same model, data and ``lr``, same losses: there is no sampling. The
+    model trains in training mode and is left in eval mode.
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
