@@ -55,8 +55,9 @@ nb_render_markdown_format = "myst"  # Markdown outputs (tables) may hold $math$
 # -- API docs --------------------------------------------------------------
 autodoc_member_order = "bysource"  # the order of the source reads like the site
 autodoc_typehints = "description"  # hints beside the parameters keep signatures short
-# No intersphinx (it needs the network), so torch's own types cannot be cross-referenced.
-nitpick_ignore_regex = [("py:class", r"torch(\..*)?")]
+# No intersphinx (it needs the network), so torch's and the standard library's types
+# (collections.abc.Callable) cannot be cross-referenced.
+nitpick_ignore_regex = [("py:class", r"torch(\..*)?"), ("py:class", r"collections\.abc\..*")]
 
 # -- Math ------------------------------------------------------------------
 # Pages open offline from file://: math is MathML made at build time (Chromium, Firefox and

@@ -23,8 +23,11 @@ from .figures import (
     packed_batch,
     jacobian_decay,
     lstm_cell,
+    loss_curve,
     parameter_shapes,
+    prediction_heads,
     site_figure,
+    stacked_network,
     step_shapes,
     tanh_saturation,
     unrolled_network,
@@ -43,6 +46,7 @@ from .lstm import (
 )
 from .step import input_term, recurrent_term, step_column, step_row
 from .streaming import rnn_cell_from, run_in_chunks
+from .train import train
 
 __all__ = [
     "BackStep",
@@ -65,6 +69,7 @@ __all__ = [
     "jacobian_norms",
     "latex_matrix",
     "latex_product",
+    "loss_curve",
     "layer_weights",
     "lstm_direction",
     "lstm_cell",
@@ -76,6 +81,7 @@ __all__ = [
     "parameter_shapes",
     "parameter_rows",
     "parameter_table",
+    "prediction_heads",
     "recurrent_term",
     "rnn_cell_from",
     "run_in_chunks",
@@ -83,6 +89,7 @@ __all__ = [
     "seed_sequence",
     "spanish_number",
     "site_figure",
+    "stacked_network",
     "step_column",
     "step_row",
     "step_shapes",
@@ -92,6 +99,7 @@ __all__ = [
     "trace_lstm",
     "trace_rnn",
     "trace_rows",
+    "train",
     "unrolled_network",
     "with_forget_bias",
 ]

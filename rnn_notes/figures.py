@@ -771,3 +771,222 @@ def cell_state_gradients(rnn: nn.RNN, lstm: nn.LSTM, x: Tensor, forget_bias: flo
     steps = len(lags) - 1
     alt = TEXT["paths_alt"].format(T=steps, rnn=last[0], lstm=last[1], open=last[2], bias=forget_bias)
     return site_figure(fig, alt, TEXT["paths_caption"].format(T=steps))
+
+
+# -- Stacked and bidirectional layers ----------------------------------------------------
+
+TEXT |= {
+    "layer": "capa {k}",
+    "stacked_alt": (
+        "Red de {layers} y {directions}, desplegada en {T} pasos. Cada capa es una fila "
+        "de cajas, una por paso t = 1…{T}; {cells}. La capa 0 lee xₜ {x_step} con weight_ih_l0 "
+        "{w_ih0}{upper}. Las celdas coloreadas son los estados finales, numerados por su fila en "
+        "hₙ {hn_shape}: {finals}. Entrada x {x_shape}, output {out_shape}."
+    ),
+    "layers_1": "una capa",
+    "layers_n": "{n} capas",
+    "directions_1": "una dirección",
+    "directions_2": "dos direcciones",
+    "stacked_cells_1": "la dirección directa va de izquierda a derecha",
+    "stacked_cells_2": (
+        "en cada caja, la celda de arriba es la dirección directa (de izquierda a derecha) y la de "
+        "abajo la inversa (de derecha a izquierda), y la caja entera, las dos concatenadas, es lo "
+        "que sube a la capa siguiente"
+    ),
+    "stacked_upper": "; cada capa siguiente lee la salida de la anterior, de {size} números por paso, con weight_ih_l1 {w_ih1}",
+    "stacked_final": "fila {row}: capa {k}, {direction}, paso {t}",
+    "forward": "directa",
+    "reverse": "inversa",
+    "stacked_caption": (
+        "La red desplegada en {T} pasos, con {layers}{bi}: cada capa lee los estados de la "
+        "de abajo; los números de las celdas coloreadas son sus filas en hₙ."
+    ),
+    "stacked_bi": " bidireccionales",
+    "stacked_n": "{n} capas apiladas",
+}
+
+
+def stacked_network(rnn: nn.RNN, x: Tensor) -> SiteFigure:
+    """Every layer and direction of ``rnn`` unrolled over ``x``; the final states numbered by their row of h_n."""
+    rnn = _checks.rnn_module(rnn)
+    seq, _, batched = _checks.rnn_inputs(rnn, x, None)
+    steps, layers, dirs = seq.shape[0], rnn.num_layers, 2 if rnn.bidirectional else 1
+    if steps > MAX_STEPS:
+        raise ValueError(f"stacked_network draws at most {MAX_STEPS} steps, got a sequence of {steps}")
+    if layers > 3:
+        raise ValueError(f"stacked_network draws at most 3 layers, got num_layers={layers}")
+    # Shapes only: calling the layer would draw dropout masks in training mode.
+    out_shape = tuple(x.shape[:-1]) + (dirs * rnn.hidden_size,)
+    hn_shape = (layers * dirs,) + ((seq.shape[1],) if batched else ()) + (rnn.hidden_size,)
+    names = _names(rnn, x)
+    left, right, cell_h, box_w = 64.0, 22.0, 16.0, 34.0
+    col = min(76.0, (WIDTH_PT - left - right) / steps)
+    box_h, gap, base = dirs * cell_h, 40.0, 112.0
+    top_layer = base + (layers - 1) * (box_h + gap)
+    fig, ax = _canvas(left + steps * col + right, top_layer + box_h + 44)
+    finals = []
+    for k in range(layers):
+        y = base + k * (box_h + gap)
+        _text(ax, 6, y + box_h / 2, TEXT["layer"].format(k=k), ha="left")
+        for t in range(1, steps + 1):
+            cx = left + (t - 0.5) * col
+            below = y - gap if k else 78.0
+            _arrow(ax, (cx, below), (cx, y))
+            for d in range(dirs):
+                cy = y + box_h - (d + 1) * cell_h  # forward on top
+                last = t == (1 if d else steps)
+                row = k * dirs + d
+                ax.add_patch(_cell(cx - box_w / 2, cy, box_w, cell_h, ACCENTS[d] if last else None))
+                _text(ax, cx, cy + cell_h / 2, str(row) if last else ("←" if d else "→"), fontsize=SMALL)
+                if last:
+                    finals.append((row, TEXT["stacked_final"].format(
+                        row=row, k=k, direction=TEXT["reverse" if d else "forward"], t=t)))
+                mid = cy + cell_h / 2  # the state comes in from the previous step: left, or right if reverse
+                if d:
+                    start = cx + col - box_w / 2 if t < steps else cx + col / 2 + 6
+                    _arrow(ax, (start, mid), (cx + box_w / 2, mid))
+                else:
+                    start = cx - col + box_w / 2 if t > 1 else cx - col / 2 - 6
+                    _arrow(ax, (start, mid), (cx - box_w / 2, mid))
+    for t in range(1, steps + 1):
+        cx = left + (t - 0.5) * col
+        _text(ax, cx, 68, f"$x_{{{t}}}$")
+        _arrow(ax, (cx, top_layer + box_h), (cx, top_layer + box_h + 18))
+    _text(ax, 6, top_layer + box_h + 28, "output", ha="left", fontsize=SMALL, family="DejaVu Sans Mono")
+    w_ih = [tuple(getattr(rnn, f"weight_ih_l{k}").shape) for k in range(min(layers, 2))]
+    out_name = names["out"].replace("H_{out}", "D \\cdot H_{out}")
+    summary = [f"x: ${names['x']} = {_shape(x.shape)}$",
+               f"output: ${out_name} = {_shape(out_shape)}$",
+               f"$h_n$: ${names['h']} = {_shape(hn_shape)}$"]
+    for k, line in enumerate(summary):
+        _text(ax, 6, 40 - 14 * k, line, ha="left", va="bottom", fontsize=SMALL)
+    step_x = (seq.shape[1], rnn.input_size) if batched else (rnn.input_size,)
+    upper = TEXT["stacked_upper"].format(size=dirs * rnn.hidden_size, w_ih1=_shape(w_ih[1])) if layers > 1 else ""
+    alt = TEXT["stacked_alt"].format(
+        layers=TEXT["layers_1"] if layers == 1 else TEXT["layers_n"].format(n=layers), directions=TEXT[f"directions_{dirs}"], T=steps, cells=TEXT[f"stacked_cells_{dirs}"], x_step=_shape(step_x),
+        w_ih0=_shape(w_ih[0]), upper=upper, hn_shape=_shape(hn_shape),
+        finals="; ".join(text for _, text in sorted(finals)), x_shape=_shape(x.shape), out_shape=_shape(out_shape),
+    )
+    stacked = TEXT["layers_1"] if layers == 1 else TEXT["stacked_n"].format(n=layers)
+    caption = TEXT["stacked_caption"].format(layers=stacked, bi=TEXT["stacked_bi"][: -2 if layers == 1 else None] if dirs == 2 else "", T=steps)
+    return site_figure(fig, alt, caption)
+
+
+def _cell(x: float, y: float, w: float, h: float, colour: str | None) -> Any:
+    """A square-cornered cell in ink, filled with ``colour`` (a final state) or faintly."""
+    from matplotlib.patches import Rectangle
+
+    face = (0, 0, 0, 0.06) if colour is None else colour
+    return Rectangle((x, y), w, h, facecolor=face, alpha=None if colour is None else 0.55,
+                     edgecolor=INK, lw=1.2)
+
+
+# -- From states to predictions ----------------------------------------------------------
+
+TEXT |= {
+    "many_to_one": "muchos a uno",
+    "many_to_many": "muchos a muchos",
+    "heads_alt": (
+        "Dos esquemas de {T} pasos. Abajo, las entradas xₜ {x_step}; en medio, la capa, que "
+        "pasa hₜ {h_step} de un paso al siguiente; arriba, la cabeza Linear({H_out}, {C}). "
+        "Muchos a uno: solo el último estado, hₙ[-1] {h_step}, pasa por la cabeza, y sale una "
+        "predicción ŷ {y_one} por secuencia. Muchos a muchos: cada paso de output {out_shape} "
+        "pasa por la misma cabeza, y sale una predicción por paso, ŷ {y_many}."
+    ),
+    "heads_caption": (
+        "La misma capa con una cabeza Linear({H_out}, {C}) encima: muchos a uno (una predicción "
+        "por secuencia, desde hₙ) y muchos a muchos (una por paso, desde output)."
+    ),
+    "training_step": "paso de entrenamiento",
+    "loss": "pérdida",
+    "threshold": "umbral {value}",
+    "loss_alt": (
+        "Curva de la pérdida en {n} pasos de entrenamiento, escala logarítmica: empieza en {first} "
+        "y termina en {last}, por debajo del umbral {threshold} (línea de puntos) desde el paso {below}."
+    ),
+    "loss_alt_above": (
+        "Curva de la pérdida en {n} pasos de entrenamiento, escala logarítmica: empieza en {first} "
+        "y termina en {last}, sin bajar del umbral {threshold} (línea de puntos)."
+    ),
+    "loss_caption": "La pérdida de cada paso de entrenamiento, calculada antes de actualizar los pesos.",
+}
+
+
+def prediction_heads(rnn: nn.RNN, head: nn.Linear, x: Tensor) -> SiteFigure:
+    """Many-to-one (h_n through ``head``) beside many-to-many (every step of output through ``head``)."""
+    rnn = _checks.rnn_module(rnn)
+    if rnn.bidirectional:
+        raise ValueError("prediction_heads draws one direction (h_n[-1] is the last step), got bidirectional=True")
+    if not isinstance(head, nn.Linear):
+        raise TypeError(f"head must be a torch.nn.Linear, got {type(head).__name__}")
+    if head.in_features != rnn.hidden_size:
+        raise ValueError(
+            f"head must read the layer's states: in_features={rnn.hidden_size}, got {head.in_features}"
+        )
+    seq, _, batched = _checks.rnn_inputs(rnn, x, None)
+    steps = seq.shape[0]
+    if steps > MAX_STEPS:
+        raise ValueError(f"prediction_heads draws at most {MAX_STEPS} steps, got a sequence of {steps}")
+    with torch.no_grad():
+        output, h_n = rnn(x)
+        one, many = head(h_n[-1]), head(output)
+    lead = (seq.shape[1],) if batched else ()
+    gap, box = 18.0, 26.0
+    col = min(56.0, (WIDTH_PT - gap - 8) / (2 * steps))
+    width = 2 * steps * col + gap + 8
+    fig, ax = _canvas(width, 196.0)
+    ys = {"x": 52.0, "h": 100.0, "y": 150.0}
+    for panel, title in enumerate(("many_to_one", "many_to_many")):
+        x0 = 4 + panel * (steps * col + gap)
+        _text(ax, x0 + steps * col / 2, 182, TEXT[title])
+        for t in range(1, steps + 1):
+            cx = x0 + (t - 0.5) * col
+            for row, colour, label in (("x", ACCENTS[0], f"$x_{{{t}}}$"), ("h", ACCENTS[2], f"$h_{{{t}}}$")):
+                ax.add_patch(_cell(cx - box / 2, ys[row] - box / 2, box, box, colour))
+                _text(ax, cx, ys[row], label, fontsize=SMALL)
+            _arrow(ax, (cx, ys["x"] + box / 2), (cx, ys["h"] - box / 2))
+            if t > 1:
+                _arrow(ax, (cx - col + box / 2, ys["h"]), (cx - box / 2, ys["h"]))
+            if panel == 1 or t == steps:
+                label = "$\\hat{y}$" if panel == 0 else f"$\\hat{{y}}_{{{t}}}$"
+                ax.add_patch(_cell(cx - box / 2, ys["y"] - box / 2, box, box, ACCENTS[1]))
+                _text(ax, cx, ys["y"], label, fontsize=SMALL)
+                _arrow(ax, (cx, ys["h"] + box / 2), (cx, ys["y"] - box / 2))
+    summary = [f"$h_t$: {_shape(lead + (rnn.hidden_size,))}, "
+               f"Linear({head.in_features}, {head.out_features})",
+               f"$\\hat{{y}}$: {_shape(tuple(one.shape))}; $\\hat{{y}}_t$: {_shape(tuple(many.shape))}"]
+    for k, line in enumerate(summary):
+        _text(ax, 6, 20 - 14 * k, line, ha="left", va="bottom", fontsize=SMALL)
+    alt = TEXT["heads_alt"].format(
+        T=steps, x_step=_shape(lead + (rnn.input_size,)), h_step=_shape(lead + (rnn.hidden_size,)),
+        H_out=head.in_features, C=head.out_features, y_one=_shape(tuple(one.shape)),
+        out_shape=_shape(tuple(output.shape)), y_many=_shape(tuple(many.shape)),
+    )
+    return site_figure(fig, alt, TEXT["heads_caption"].format(H_out=head.in_features, C=head.out_features))
+
+
+def loss_curve(losses: list[float], threshold: float) -> SiteFigure:
+    """The loss of each training step (log scale) with ``threshold`` as a dotted line."""
+    from .display import spanish_number
+
+    if not isinstance(losses, (list, tuple)) or not losses:
+        raise ValueError(f"losses must be a non-empty list of numbers, got {losses!r}"[:120])
+    if any(not isinstance(v, (int, float)) or not v > 0 for v in losses):
+        raise ValueError("losses must be positive numbers (the plot is logarithmic)")
+    if not isinstance(threshold, (int, float)) or not threshold > 0:
+        raise ValueError(f"threshold must be a number > 0, got {threshold!r}")
+    steps = list(range(1, len(losses) + 1))
+    fig, ax = _plot_axes(200)
+    ax.plot(steps, list(losses), color=ACCENTS[1], lw=1.6, gid="loss")
+    ax.axhline(threshold, color=INK, lw=0.9, ls=":", gid="threshold")
+    ax.text(steps[-1], threshold * 1.15, TEXT["threshold"].format(value=spanish_number(threshold)),
+            fontsize=SMALL, color=INK, ha="right", va="bottom")
+    ax.set_yscale("log")
+    ax.set_xlabel(TEXT["training_step"], fontsize=FONT_SIZE, color=INK)
+    ax.set_ylabel(TEXT["loss"], fontsize=FONT_SIZE, color=INK)
+    ax.set_xlim(1, max(2, len(losses)))
+    below = next((k for k, v in enumerate(losses, start=1) if v < threshold), None)
+    fields = {"n": len(losses), "first": spanish_number(losses[0]), "last": spanish_number(losses[-1]),
+              "threshold": spanish_number(threshold), "below": below}
+    alt = TEXT["loss_alt" if below is not None and losses[-1] < threshold else "loss_alt_above"].format(**fields)
+    return site_figure(fig, alt, TEXT["loss_caption"])
