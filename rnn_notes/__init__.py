@@ -3,6 +3,7 @@
 __version__ = "0.1.0"  # pyproject.toml reads it; downloaded notebooks name it
 
 from .bptt import BackStep, bptt, jacobian_norms, state_jacobians, trace_bptt
+from .comparison import layer_comparison
 from .display import (
     ParameterRow,
     describe_parameter,
@@ -19,18 +20,21 @@ from .example import seed_rnn, seed_sequence
 from .figures import (
     SiteFigure,
     chunked_states,
+    gru_cell,
     parameter_shapes,
     site_figure,
     step_shapes,
     tanh_saturation,
     unrolled_network,
 )
+from .gru import GRUGates, gru_gates, gru_parameter_rows, manual_gru
 from .layer import StepTrace, Weights, layer_weights, manual_rnn, trace_rnn
 from .step import input_term, recurrent_term, step_column, step_row
 from .streaming import rnn_cell_from, run_in_chunks
 
 __all__ = [
     "BackStep",
+    "GRUGates",
     "ParameterRow",
     "SiteFigure",
     "StepTrace",
@@ -39,11 +43,16 @@ __all__ = [
     "chunked_states",
     "bptt",
     "format_vector",
+    "gru_cell",
+    "gru_gates",
+    "gru_parameter_rows",
     "input_term",
     "jacobian_norms",
     "latex_matrix",
     "latex_product",
+    "layer_comparison",
     "layer_weights",
+    "manual_gru",
     "manual_rnn",
     "markdown_table",
     "parameter_shapes",

@@ -112,3 +112,24 @@ def no_training_dropout(rnn: nn.RNN) -> None:
             f"dropout={rnn.dropout} in training mode draws random masks that cannot be "
             "matched; expected dropout=0 or eval mode (call rnn.eval())"
         )
+
+
+def gru_module(value: object) -> nn.GRU:
+    """Return ``value`` if it is an ``nn.GRU``; RNN, LSTM and others are refused."""
+    if not isinstance(value, nn.GRU):
+        raise TypeError(f"expected a torch.nn.GRU module, got {type(value).__name__}")
+    return value
+
+
+def layer_index(module: nn.RNNBase, layer: object, reverse: object) -> None:
+    """Raise unless ``layer`` is one of ``module``'s layers and ``reverse`` names a direction it has."""
+    if not isinstance(layer, int) or isinstance(layer, bool):
+        raise TypeError(f"layer must be an int, got {type(layer).__name__}")
+    if not 0 <= layer < module.num_layers:
+        raise ValueError(f"layer must be in 0..{module.num_layers - 1}, got {layer}")
+    if not isinstance(reverse, bool):
+        raise TypeError(f"reverse must be a bool, got {type(reverse).__name__}")
+    if reverse and not module.bidirectional:
+        raise ValueError(
+            f"reverse=True needs a bidirectional {type(module).__name__}, got bidirectional=False"
+        )

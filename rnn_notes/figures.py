@@ -492,3 +492,75 @@ def chunked_states(rnn: nn.RNN, x: Tensor, chunk_size: int, h0: Tensor | None = 
     diff = float((whole - parts).abs().max())
     alt = TEXT["chunks_alt"].format(H=whole.shape[1], T=seq.shape[0], size=chunk_size, diff=diff)
     return site_figure(fig, alt, TEXT["chunks_caption"].format(T=seq.shape[0], size=chunk_size))
+
+
+# -- The GRU cell -------------------------------------------------------------------
+
+TEXT |= {
+    "gru_alt": (
+        "Celda GRU de un paso: el estado anterior hₜ₋₁ {h} y la entrada xₜ {x} entran en tres "
+        "cajas, la puerta de reinicio r y la de actualización z (sigmoides) y la candidata n "
+        "(tanh), cada una con su bloque de weight_ih_l0, {w_i}, y de weight_hh_l0, {w_h}; r "
+        "multiplica, dentro de n, el término del estado hₜ₋₁ Wₕₙᵀ + bₕₙ; la salida es "
+        "hₜ = (1 − z) ⊙ n + z ⊙ hₜ₋₁ {h}."
+    ),
+    "gru_caption": (
+        "Un paso de nn.GRU: r y z salen de sigmoides, n de una tanh en la que r multiplica "
+        "hₜ₋₁ Wₕₙᵀ + bₕₙ; z reparte hₜ entre n y hₜ₋₁. Todas las flechas llevan vectores de "
+        "Hₒᵤₜ = {H_out} números, salvo xₜ, que lleva Hᵢₙ = {H_in}."
+    ),
+    "gru_reset": "reinicio",
+    "gru_update": "actualización",
+    "gru_candidate": "candidata",
+}
+
+
+def gru_cell(gru: nn.GRU) -> SiteFigure:
+    """One step of a one-layer ``nn.GRU`` as a diagram: the r, z, n boxes, r inside n, and the mix into h_t."""
+    from .gru import gru_gates
+
+    gates = gru_gates(gru)  # checks that gru is an nn.GRU
+    if gru.num_layers != 1 or gru.bidirectional:
+        raise ValueError(
+            "gru_cell draws one layer in one direction (num_layers=1, bidirectional=False), "
+            f"got num_layers={gru.num_layers}, bidirectional={gru.bidirectional}"
+        )
+    fig, ax = _canvas(WIDTH_PT, 250.0)
+    top, bottom, box_y, box_h, box_w = 205.0, 28.0, 96.0, 44.0, 62.0
+    boxes = {"r": (80.0, "\\sigma", "gru_reset"), "n": (170.0, "\\tanh", "gru_candidate"),
+             "z": (250.0, "\\sigma", "gru_update")}
+    _text(ax, 22, top + 14, "$h_{t-1}$")
+    _text(ax, 22, bottom - 14, "$x_t$")
+    ax.plot([22, 320], [top, top], color=INK, lw=1.2)
+    ax.plot([22, 250], [bottom, bottom], color=INK, lw=1.2)
+    for k, (gate, (cx, act, word)) in enumerate(boxes.items()):
+        ax.add_patch(_box(cx - box_w / 2, box_y, box_w, box_h))
+        _text(ax, cx, box_y + box_h - 13, f"${gate}_t$", color=ACCENTS[k])
+        _text(ax, cx, box_y + 13, f"${act}$")
+        _text(ax, cx, box_y - 10, TEXT[word], fontsize=SMALL, color=ACCENTS[k])
+        _arrow(ax, (cx - 12, bottom), (cx - 12, box_y))
+        _arrow(ax, (cx + 12, top), (cx + 12, box_y + box_h))
+    # r multiplies the state's term inside n
+    r_x, n_x = boxes["r"][0], boxes["n"][0]
+    _arrow(ax, (r_x + box_w / 2, box_y + box_h / 2), (n_x - box_w / 2, box_y + box_h / 2))
+    _text(ax, (r_x + n_x) / 2, box_y + box_h / 2 + 10, "$\\odot$", fontsize=SMALL)
+    # the mix: h_t = (1 - z) n + z h_{t-1}
+    mix_x, mix_y = 320.0, box_y + box_h / 2
+    from matplotlib.patches import Circle
+
+    ax.add_patch(Circle((mix_x, mix_y), 11, facecolor="none", edgecolor=INK, lw=1.2))
+    _text(ax, mix_x, mix_y, "$+$")
+    _arrow(ax, (mix_x, top), (mix_x, mix_y + 11))
+    _text(ax, mix_x + 6, (top + mix_y) / 2 + 8, "$z$", ha="left", fontsize=SMALL, color=ACCENTS[2])
+    z_x = boxes["z"][0]
+    _arrow(ax, (z_x + box_w / 2, mix_y), (mix_x - 11, mix_y))
+    ax.annotate("", (mix_x - 8, mix_y - 8), (n_x + 6, box_y),
+                arrowprops={"arrowstyle": "-|>", "color": INK, "lw": 1.2, "shrinkA": 0, "shrinkB": 0,
+                            "connectionstyle": "arc3,rad=0.35"})
+    _text(ax, 268, 62, "$1 - z$", fontsize=SMALL, color=ACCENTS[2])
+    _arrow(ax, (mix_x, mix_y - 11), (mix_x, bottom))
+    _text(ax, mix_x + 14, bottom - 6, "$h_t$", ha="left")
+    w_i, w_h = _shape(tuple(gates.W_ir.shape)), _shape(tuple(gates.W_hr.shape))
+    h, x = _shape((gru.hidden_size,)), _shape((gru.input_size,))
+    alt = TEXT["gru_alt"].format(h=h, x=x, w_i=w_i, w_h=w_h)
+    return site_figure(fig, alt, TEXT["gru_caption"].format(H_out=gru.hidden_size, H_in=gru.input_size))
