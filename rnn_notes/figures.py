@@ -525,20 +525,20 @@ def gru_cell(gru: nn.GRU) -> SiteFigure:
             "gru_cell draws one layer in one direction (num_layers=1, bidirectional=False), "
             f"got num_layers={gru.num_layers}, bidirectional={gru.bidirectional}"
         )
-    fig, ax = _canvas(WIDTH_PT, 250.0)
-    top, bottom, box_y, box_h, box_w = 205.0, 28.0, 96.0, 44.0, 62.0
+    fig, ax = _canvas(WIDTH_PT, 230.0)
+    top, bottom, box_y, box_h, box_w = 205.0, 12.0, 96.0, 44.0, 62.0
     boxes = {"r": (80.0, "\\sigma", "gru_reset"), "n": (170.0, "\\tanh", "gru_candidate"),
              "z": (250.0, "\\sigma", "gru_update")}
-    _text(ax, 22, top + 14, "$h_{t-1}$")
-    _text(ax, 22, bottom - 14, "$x_t$")
-    ax.plot([22, 320], [top, top], color=INK, lw=1.2)
-    ax.plot([22, 250], [bottom, bottom], color=INK, lw=1.2)
+    _text(ax, 4, top, "$h_{t-1}$", ha="left")
+    _text(ax, 4, bottom + 26, "$x_t$", ha="left")
+    ax.plot([40, 320], [top, top], color=INK, lw=1.2)
+    ax.plot([14, 250], [bottom + 14, bottom + 14], color=INK, lw=1.2)
     for k, (gate, (cx, act, word)) in enumerate(boxes.items()):
         ax.add_patch(_box(cx - box_w / 2, box_y, box_w, box_h))
         _text(ax, cx, box_y + box_h - 13, f"${gate}_t$", color=ACCENTS[k])
         _text(ax, cx, box_y + 13, f"${act}$")
-        _text(ax, cx, box_y - 10, TEXT[word], fontsize=SMALL, color=ACCENTS[k])
-        _arrow(ax, (cx - 12, bottom), (cx - 12, box_y))
+        _text(ax, cx - 12, bottom, TEXT[word], fontsize=SMALL, color=ACCENTS[k])
+        _arrow(ax, (cx - 12, bottom + 14), (cx - 12, box_y))
         _arrow(ax, (cx + 12, top), (cx + 12, box_y + box_h))
     # r multiplies the state's term inside n
     r_x, n_x = boxes["r"][0], boxes["n"][0]
@@ -558,8 +558,8 @@ def gru_cell(gru: nn.GRU) -> SiteFigure:
                 arrowprops={"arrowstyle": "-|>", "color": INK, "lw": 1.2, "shrinkA": 0, "shrinkB": 0,
                             "connectionstyle": "arc3,rad=0.35"})
     _text(ax, 268, 62, "$1 - z$", fontsize=SMALL, color=ACCENTS[2])
-    _arrow(ax, (mix_x, mix_y - 11), (mix_x, bottom))
-    _text(ax, mix_x + 14, bottom - 6, "$h_t$", ha="left")
+    _arrow(ax, (mix_x, mix_y - 11), (mix_x, bottom + 14))
+    _text(ax, mix_x, bottom, "$h_t$")
     w_i, w_h = _shape(tuple(gates.W_ir.shape)), _shape(tuple(gates.W_hr.shape))
     h, x = _shape((gru.hidden_size,)), _shape((gru.input_size,))
     alt = TEXT["gru_alt"].format(h=h, x=x, w_i=w_i, w_h=w_h)
