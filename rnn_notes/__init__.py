@@ -20,6 +20,7 @@ from .example import seed_rnn, seed_sequence
 from .figures import (
     SiteFigure,
     chunked_states,
+    gate_blocks,
     gru_cell,
     parameter_shapes,
     site_figure,
@@ -43,6 +44,7 @@ __all__ = [
     "chunked_states",
     "bptt",
     "format_vector",
+    "gate_blocks",
     "gru_cell",
     "gru_gates",
     "gru_parameter_rows",
