@@ -9,6 +9,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from . import _checks
+from ._ops import run_layers
 
 GRU_GATES = ("r", "z", "n")  # PyTorch stacks the blocks of every GRU weight and bias in this order
 
@@ -59,20 +60,23 @@ def gru_gates(gru: nn.GRU, layer: int = 0, reverse: bool = False) -> GRUGates:
 def _run_direction(inputs: Tensor, h: Tensor, params: tuple, reverse: bool) -> tuple[Tensor, Tensor]:
     """One GRU layer, one direction over ``(seq, batch, input)``; return the states and the last one.
 
-    The layer's operations on the CPU in its order: one ``F.linear`` projects every step's input
-    (the three gates stacked), then each step projects ``h`` and combines the r, z, n blocks;
+    The layer's operations on the CPU in its order, for the same bits: one ``F.linear`` projects
+    every step's input (the three gates stacked), then each step projects ``h``; the sigmoids
+    read the r and z blocks in place in the stacked sum (as the layer's in-place ``sigmoid_``
+    does: a different memory layout can round the last bit differently), and
     ``(h - n) * z + n`` is ``(1 - z) * n + z * h`` written as the layer computes it.
     """
     w_ih, w_hh, b_ih, b_hh = params
+    hidden = w_hh.shape[1]
     projected = F.linear(inputs, w_ih, b_ih)
     steps = range(inputs.shape[0] - 1, -1, -1) if reverse else range(inputs.shape[0])
     states = [None] * inputs.shape[0]
     for t in steps:
-        i_r, i_z, i_n = projected[t].chunk(3, dim=-1)
-        h_r, h_z, h_n = F.linear(h, w_hh, b_hh).chunk(3, dim=-1)
-        r = torch.sigmoid(h_r + i_r)
-        z = torch.sigmoid(h_z + i_z)
-        n = torch.tanh(i_n + h_n * r)
+        from_state = F.linear(h, w_hh, b_hh)
+        both = from_state + projected[t]
+        r = torch.sigmoid(both[..., :hidden])
+        z = torch.sigmoid(both[..., hidden:2 * hidden])
+        n = torch.tanh(projected[t][..., 2 * hidden:] + from_state[..., 2 * hidden:] * r)
         h = (h - n) * z + n
         states[t] = h
     return torch.stack(states), h
@@ -90,20 +94,11 @@ def manual_gru(gru: nn.GRU, x: Tensor, h0: Tensor | None = None) -> tuple[Tensor
     gru = _checks.gru_module(gru)
     _checks.no_training_dropout(gru)
     seq, h0, batched = _checks.rnn_inputs(gru, x, h0)
-    directions = (False, True) if gru.bidirectional else (False,)
-    last_states = []
-    for layer in range(gru.num_layers):
-        outputs = []
-        for d, reverse in enumerate(directions):
-            index = layer * len(directions) + d
-            out, h_last = _run_direction(seq, h0[index], _stacked(gru, layer, reverse), reverse)
-            outputs.append(out)
-            last_states.append(h_last)
-        seq = torch.cat(outputs, dim=-1)
-    h_n = torch.stack(last_states)
-    if not batched:
-        return seq.squeeze(1), h_n.squeeze(1)
-    return (seq.transpose(0, 1) if gru.batch_first else seq), h_n
+
+    def direction(inputs: Tensor, h: Tensor, layer: int, reverse: bool) -> tuple[Tensor, Tensor]:
+        return _run_direction(inputs, h, _stacked(gru, layer, reverse), reverse)
+
+    return run_layers(gru, seq, h0, batched, direction)
 
 
 def gru_parameter_rows(gru: nn.GRU) -> list[dict[str, str]]:

@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from . import _checks
-from ._ops import affine
+from ._ops import affine, run_layers
 from .step import ACTIVATIONS
 
 
@@ -76,20 +76,11 @@ def manual_rnn(rnn: nn.RNN, x: Tensor, h0: Tensor | None = None) -> tuple[Tensor
     _checks.no_training_dropout(rnn)
     seq, h0, batched = _checks.rnn_inputs(rnn, x, h0)
     act = ACTIVATIONS[rnn.nonlinearity]
-    directions = (False, True) if rnn.bidirectional else (False,)
-    last_states = []
-    for layer in range(rnn.num_layers):
-        outputs = []
-        for d, reverse in enumerate(directions):
-            index = layer * len(directions) + d
-            out, h_last = run_direction(seq, h0[index], _weights(rnn, layer, reverse), act, reverse)
-            outputs.append(out)
-            last_states.append(h_last)
-        seq = torch.cat(outputs, dim=-1)
-    h_n = torch.stack(last_states)
-    if not batched:
-        return seq.squeeze(1), h_n.squeeze(1)
-    return (seq.transpose(0, 1) if rnn.batch_first else seq), h_n
+
+    def direction(inputs: Tensor, h: Tensor, layer: int, reverse: bool) -> tuple[Tensor, Tensor]:
+        return run_direction(inputs, h, _weights(rnn, layer, reverse), act, reverse)
+
+    return run_layers(rnn, seq, h0, batched, direction)
 
 
 @dataclass(frozen=True)
