@@ -52,9 +52,8 @@ def gru_gates(gru: nn.GRU, layer: int = 0, reverse: bool = False) -> GRUGates:
     """The weights and biases of ``layer`` split into the r, z, n blocks PyTorch stacks in them."""
     gru = _checks.gru_module(gru)
     _checks.layer_index(gru, layer, reverse)
-    w_ih, w_hh, b_ih, b_hh = _stacked(gru, layer, reverse)
-    split = lambda p: (None,) * 3 if p is None else tuple(p.chunk(3, dim=0))  # noqa: E731
-    return GRUGates(*split(w_ih), *split(w_hh), *split(b_ih), *split(b_hh))
+    blocks = [(None,) * 3 if p is None else p.chunk(3, dim=0) for p in _stacked(gru, layer, reverse)]
+    return GRUGates(*(block for stacked in blocks for block in stacked))
 
 
 def _run_direction(inputs: Tensor, h: Tensor, params: tuple, reverse: bool) -> tuple[Tensor, Tensor]:
