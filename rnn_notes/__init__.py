@@ -3,6 +3,8 @@
 __version__ = "0.1.0"  # pyproject.toml reads it; downloaded notebooks name it
 
 from .bptt import BackStep, bptt, decay_layers, jacobian_norms, state_jacobians, trace_bptt
+from .bptt import BackStep, bptt, jacobian_norms, state_jacobians, trace_bptt
+from .comparison import layer_comparison
 from .display import (
     ParameterRow,
     describe_parameter,
@@ -24,6 +26,8 @@ from .figures import (
     jacobian_decay,
     lstm_cell,
     loss_curve,
+    gate_blocks,
+    gru_cell,
     parameter_shapes,
     prediction_heads,
     site_figure,
@@ -32,6 +36,7 @@ from .figures import (
     tanh_saturation,
     unrolled_network,
 )
+from .gru import GRUGates, gru_gates, gru_parameter_rows, manual_gru
 from .layer import StepTrace, Weights, layer_weights, manual_rnn, trace_rnn
 from .lstm import (
     LSTMGates,
@@ -52,6 +57,7 @@ __all__ = [
     "BackStep",
     "LSTMGates",
     "LSTMStep",
+    "GRUGates",
     "ParameterRow",
     "SiteFigure",
     "StepTrace",
@@ -64,6 +70,10 @@ __all__ = [
     "cell_jacobians",
     "forget_products",
     "format_vector",
+    "gate_blocks",
+    "gru_cell",
+    "gru_gates",
+    "gru_parameter_rows",
     "input_term",
     "jacobian_decay",
     "jacobian_norms",
@@ -75,6 +85,9 @@ __all__ = [
     "lstm_cell",
     "lstm_gates",
     "manual_lstm",
+    "layer_comparison",
+    "layer_weights",
+    "manual_gru",
     "manual_rnn",
     "markdown_table",
     "packed_batch",

@@ -83,6 +83,8 @@ def layer_index(module: nn.RNNBase, layer: object, reverse: object) -> None:
         raise TypeError(f"layer must be an int, got {type(layer).__name__}")
     if not 0 <= layer < module.num_layers:
         raise ValueError(f"layer must be in 0..{module.num_layers - 1}, got {layer}")
+    if not isinstance(reverse, bool):
+        raise TypeError(f"reverse must be a bool, got {type(reverse).__name__}")
     if reverse and not module.bidirectional:
         kind = type(module).__name__
         raise ValueError(f"reverse=True needs a bidirectional {kind}, got bidirectional=False")

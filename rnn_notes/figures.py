@@ -990,3 +990,122 @@ def loss_curve(losses: list[float], threshold: float) -> SiteFigure:
               "threshold": spanish_number(threshold), "below": below}
     alt = TEXT["loss_alt" if below is not None and losses[-1] < threshold else "loss_alt_above"].format(**fields)
     return site_figure(fig, alt, TEXT["loss_caption"])
+
+
+# -- The GRU cell -------------------------------------------------------------------
+
+TEXT |= {
+    "gru_alt": (
+        "Celda GRU de un paso: el estado anterior hₜ₋₁ {h} y la entrada xₜ {x} entran en tres "
+        "cajas, la puerta de reinicio r y la de actualización z (sigmoides) y la candidata n "
+        "(tanh), cada una con su bloque de weight_ih_l0, {w_i}, y de weight_hh_l0, {w_h}; r "
+        "multiplica, dentro de n, el término del estado hₜ₋₁ Wₕₙᵀ + bₕₙ; la salida es "
+        "hₜ = (1 − z) ⊙ n + z ⊙ hₜ₋₁ {h}."
+    ),
+    "gru_caption": (
+        "Un paso de nn.GRU: r y z salen de sigmoides, n de una tanh en la que r multiplica "
+        "hₜ₋₁ Wₕₙᵀ + bₕₙ; z reparte hₜ entre n y hₜ₋₁. Todas las flechas llevan vectores de "
+        "Hₒᵤₜ = {H_out} números, salvo xₜ, que lleva Hᵢₙ = {H_in}."
+    ),
+    "gru_reset": "reinicio",
+    "gru_update": "actualización",
+    "gru_candidate": "candidata",
+}
+
+
+def gru_cell(gru: nn.GRU) -> SiteFigure:
+    """One step of a one-layer ``nn.GRU`` as a diagram: the r, z, n boxes, r inside n, and the mix into h_t."""
+    from .gru import GRU_GATES, gru_gates
+
+    gates = gru_gates(gru)  # checks that gru is an nn.GRU
+    if gru.num_layers != 1 or gru.bidirectional:
+        raise ValueError(
+            "gru_cell draws one layer in one direction (num_layers=1, bidirectional=False), "
+            f"got num_layers={gru.num_layers}, bidirectional={gru.bidirectional}"
+        )
+    fig, ax = _canvas(WIDTH_PT, 230.0)
+    top, bottom, box_y, box_h, box_w = 205.0, 12.0, 96.0, 44.0, 62.0
+    boxes = {"r": (80.0, "\\sigma", "gru_reset"), "n": (170.0, "\\tanh", "gru_candidate"),
+             "z": (250.0, "\\sigma", "gru_update")}
+    _text(ax, 4, top, "$h_{t-1}$", ha="left")
+    _text(ax, 4, bottom + 26, "$x_t$", ha="left")
+    ax.plot([40, 320], [top, top], color=INK, lw=1.2)
+    ax.plot([14, 250], [bottom + 14, bottom + 14], color=INK, lw=1.2)
+    colour = {gate: ACCENTS[k] for k, gate in enumerate(GRU_GATES)}  # as in gate_blocks
+    for gate, (cx, act, word) in boxes.items():
+        k = GRU_GATES.index(gate)
+        ax.add_patch(_box(cx - box_w / 2, box_y, box_w, box_h))
+        _text(ax, cx, box_y + box_h - 13, f"${gate}_t$", color=ACCENTS[k])
+        _text(ax, cx, box_y + 13, f"${act}$")
+        _text(ax, cx - 12, bottom, TEXT[word], fontsize=SMALL, color=ACCENTS[k])
+        _arrow(ax, (cx - 12, bottom + 14), (cx - 12, box_y))
+        _arrow(ax, (cx + 12, top), (cx + 12, box_y + box_h))
+    # r multiplies the state's term inside n
+    r_x, n_x = boxes["r"][0], boxes["n"][0]
+    _arrow(ax, (r_x + box_w / 2, box_y + box_h / 2), (n_x - box_w / 2, box_y + box_h / 2))
+    _text(ax, (r_x + n_x) / 2, box_y + box_h / 2 + 10, "$\\odot$", fontsize=SMALL)
+    # the mix: h_t = (1 - z) n + z h_{t-1}
+    mix_x, mix_y = 320.0, box_y + box_h / 2
+    from matplotlib.patches import Circle
+
+    ax.add_patch(Circle((mix_x, mix_y), 11, facecolor="none", edgecolor=INK, lw=1.2))
+    _text(ax, mix_x, mix_y, "$+$")
+    _arrow(ax, (mix_x, top), (mix_x, mix_y + 11))
+    _text(ax, mix_x + 6, (top + mix_y) / 2 + 8, "$z$", ha="left", fontsize=SMALL, color=colour["z"])
+    z_x = boxes["z"][0]
+    _arrow(ax, (z_x + box_w / 2, mix_y), (mix_x - 11, mix_y))
+    ax.annotate("", (mix_x - 8, mix_y - 8), (n_x + 6, box_y),
+                arrowprops={"arrowstyle": "-|>", "color": INK, "lw": 1.2, "shrinkA": 0, "shrinkB": 0,
+                            "connectionstyle": "arc3,rad=0.35"})
+    _text(ax, 268, 62, "$1 - z$", fontsize=SMALL, color=colour["z"])
+    _arrow(ax, (mix_x, mix_y - 11), (mix_x, bottom + 14))
+    _text(ax, mix_x, bottom, "$h_t$")
+    w_i, w_h = _shape(tuple(gates.W_ir.shape)), _shape(tuple(gates.W_hr.shape))
+    h, x = _shape((gru.hidden_size,)), _shape((gru.input_size,))
+    alt = TEXT["gru_alt"].format(h=h, x=x, w_i=w_i, w_h=w_h)
+    return site_figure(fig, alt, TEXT["gru_caption"].format(H_out=gru.hidden_size, H_in=gru.input_size))
+
+
+# -- The gate blocks of the three layers ---------------------------------------------
+
+TEXT |= {
+    "blocks_alt": (
+        "weight_ih_l0 de las tres capas con Hᵢₙ = {H_in} y Hₒᵤₜ = {H_out}, como bloques de "
+        "celdas, un cuadrado por número y un color por puerta: {items}."
+    ),
+    "blocks_item": "{name} {shape}, {blocks}",
+    "blocks_one": "un solo bloque",
+    "blocks_caption": (
+        "weight_ih_l0 de nn.RNN, nn.LSTM y nn.GRU con los mismos tamaños: cada puerta apila "
+        "un bloque de Hₒᵤₜ = {H_out} filas."
+    ),
+}
+
+
+def gate_blocks(input_size: int, hidden_size: int) -> SiteFigure:
+    """``weight_ih_l0`` of nn.RNN, nn.LSTM and nn.GRU of these sizes as blocks of cells, one colour per gate."""
+    from .comparison import GATES, _size
+
+    input_size, hidden_size = _size(input_size, "input_size"), _size(hidden_size, "hidden_size")
+    layers = [(kind.__name__, kind(input_size, hidden_size).weight_ih_l0.shape, gates)
+              for kind, gates in GATES.items()]
+    tallest = max(shape[0] for _, shape, _ in layers)
+    slot = WIDTH_PT / len(layers)
+    cell = min(14.0, 150.0 / tallest, slot * 0.55 / input_size)
+    height = tallest * cell + 3 * FONT_SIZE + 14
+    fig, ax = _canvas(WIDTH_PT, height)
+    top = height - 2 * FONT_SIZE
+    items = []
+    for k, (name, (rows, cols), gates) in enumerate(layers):
+        left = (k + 0.5) * slot - cols * cell / 2
+        _text(ax, (k + 0.5) * slot, top + FONT_SIZE, f"nn.{name}", fontsize=SMALL, family="DejaVu Sans Mono")
+        for b, gate in enumerate(gates or ("",)):
+            y = top - b * hidden_size * cell
+            _grid(ax, left, y, hidden_size, cols, cell, ACCENTS[b % len(ACCENTS)])
+            if gate:
+                _text(ax, left - 9, y - hidden_size * cell / 2, f"${gate}$", color=ACCENTS[b % len(ACCENTS)])
+        _text(ax, (k + 0.5) * slot, top - rows * cell - FONT_SIZE, _shape((rows, cols)), fontsize=SMALL)
+        blocks = ", ".join(gates) if gates else TEXT["blocks_one"]
+        items.append(TEXT["blocks_item"].format(name=f"nn.{name}", shape=_shape((rows, cols)), blocks=blocks))
+    alt = TEXT["blocks_alt"].format(H_in=input_size, H_out=hidden_size, items="; ".join(items))
+    return site_figure(fig, alt, TEXT["blocks_caption"].format(H_out=hidden_size))
