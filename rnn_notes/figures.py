@@ -654,7 +654,7 @@ TEXT |= {
         "iₜ (σ), fₜ (σ), gₜ (tanh) y oₜ (σ), cada una con {H} componentes. A la derecha, tanh(cₜ) "
         "se multiplica por oₜ{proj} y da hₜ {h_shape}."
     ),
-    "lstm_alt_proj": " y se proyecta con W_hr {w_hr}",
+    "lstm_alt_proj": ", se proyecta con W_hr {w_hr}",
     "lstm_caption": (
         "La celda de nn.LSTM en el paso t: el estado de celda cₜ (arriba) solo se multiplica por fₜ "
         "y se le suma iₜ ⊙ gₜ; las puertas leen h₍ₜ₋₁₎ y xₜ (abajo)."
@@ -667,9 +667,9 @@ TEXT |= {
     "paths_norm": "norma",
     "paths_alt": (
         "Norma de la jacobiana frente a T − t, de 0 a {T}, en escala logarítmica: la de la RNN, "
-        "∂h_T/∂h_t, cae hasta {rnn:.1e}; la del estado de celda de la LSTM, ∂c_T/∂c_t, hasta "
-        "{lstm:.1e}; y la de la misma LSTM con {bias:g} más en el sesgo de la puerta de olvido, "
-        "hasta {open:.1e}. En discontinua, para las dos LSTM, el mayor producto de sus "
+        "∂h_T/∂h_t, cae hasta {rnn}; la del estado de celda de la LSTM, ∂c_T/∂c_t, hasta "
+        "{lstm}; y la de la misma LSTM con {bias} más en el sesgo de la puerta de olvido, "
+        "hasta {open}. En discontinua, para las dos LSTM, el mayor producto de sus "
         "puertas de olvido."
     ),
     "paths_caption": (
@@ -745,6 +745,7 @@ def lstm_cell(lstm: nn.LSTM) -> SiteFigure:
 def cell_state_gradients(rnn: nn.RNN, lstm: nn.LSTM, x: Tensor, forget_bias: float = 3.0) -> SiteFigure:
     """Spectral norms of ∂h_T/∂h_t (RNN) and ∂c_T/∂c_t (LSTM, and ``with_forget_bias(lstm, forget_bias)``) against T − t."""
     from .bptt import jacobian_norms
+    from .display import spanish_number
     from .lstm import cell_jacobians, forget_products, with_forget_bias
 
     rnn = _one_layer(rnn, "cell_state_gradients")
@@ -769,7 +770,9 @@ def cell_state_gradients(rnn: nn.RNN, lstm: nn.LSTM, x: Tensor, forget_bias: flo
     ax.legend(fontsize=SMALL, frameon=False, labelcolor=INK, loc="lower left")
     last = [float(norms[-1]) for norms, _ in curves.values()]
     steps = len(lags) - 1
-    alt = TEXT["paths_alt"].format(T=steps, rnn=last[0], lstm=last[1], open=last[2], bias=forget_bias)
+    last = [spanish_number(v) for v in last]
+    alt = TEXT["paths_alt"].format(T=steps, rnn=last[0], lstm=last[1], open=last[2],
+                                   bias=f"{forget_bias:g}".replace(".", ","))
     return site_figure(fig, alt, TEXT["paths_caption"].format(T=steps))
 
 
