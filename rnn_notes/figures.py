@@ -101,7 +101,7 @@ TEXT = {
     "chunks_alt": (
         "Las {H} componentes de hₜ a lo largo de {T} pasos, calculadas en una llamada "
         "(línea ancha) y en trozos de {size} pasos (línea discontinua, cortes en gris): las "
-        "curvas coinciden, con una diferencia máxima de {diff:.1e}."
+        "curvas coinciden, con una diferencia máxima de {diff}."
     ),
     "decay_axis": "$T - t$",
     "decay_norm": "$\\Vert \\partial h_T / \\partial h_t \\Vert$",
@@ -171,6 +171,7 @@ def site_figure(fig: object, alt: str, caption: str) -> SiteFigure:
     for name, value in (("alt", alt), ("caption", caption)):
         if not isinstance(value, str) or not value.strip():
             raise ValueError(f"{name} must be a non-empty str, got {value!r}")
+    alt, caption = _singular_step(alt), _singular_step(caption)
     import matplotlib
 
     buffer = io.StringIO()
@@ -178,6 +179,11 @@ def site_figure(fig: object, alt: str, caption: str) -> SiteFigure:
         fig.savefig(buffer, format="svg", transparent=True,
                     metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
     return SiteFigure(_site_svg(buffer.getvalue(), alt), alt, caption, fig)
+
+
+def _singular_step(text: str) -> str:
+    """A text with one step in the singular: "1 pasos" becomes "1 paso", "t = 1…1" becomes "t = 1"."""
+    return re.sub(r"t = 1…1(?![0-9])", "t = 1", re.sub(r"(?<![0-9,])1 pasos\b", "1 paso", text))
 
 
 def _site_svg(svg: str, alt: str) -> str:
@@ -513,7 +519,9 @@ def chunked_states(rnn: nn.RNN, x: Tensor, chunk_size: int, h0: Tensor | None = 
     ax.set_xlim(1, seq.shape[0])
     ax.legend(fontsize=SMALL, frameon=False, labelcolor=INK, ncols=2, loc="lower center",
               bbox_to_anchor=(0.5, 1.0))
-    diff = float((whole - parts).abs().max())
+    from .display import spanish_number
+
+    diff = spanish_number(float((whole - parts).abs().max()))
     alt = TEXT["chunks_alt"].format(H=whole.shape[1], T=seq.shape[0], size=chunk_size, diff=diff)
     return site_figure(fig, alt, TEXT["chunks_caption"].format(T=seq.shape[0], size=chunk_size))
 
