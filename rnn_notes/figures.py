@@ -101,7 +101,7 @@ TEXT = {
     "chunks_alt": (
         "Las {H} componentes de hₜ a lo largo de {T} pasos, calculadas en una llamada "
         "(línea ancha) y en trozos de {size} pasos (línea discontinua, cortes en gris): las "
-        "curvas coinciden, con una diferencia máxima de {diff:.1e}."
+        "curvas coinciden, con una diferencia máxima de {diff}."
     ),
     "decay_axis": "$T - t$",
     "decay_norm": "$\\Vert \\partial h_T / \\partial h_t \\Vert$",
@@ -171,6 +171,7 @@ def site_figure(fig: object, alt: str, caption: str) -> SiteFigure:
     for name, value in (("alt", alt), ("caption", caption)):
         if not isinstance(value, str) or not value.strip():
             raise ValueError(f"{name} must be a non-empty str, got {value!r}")
+    alt, caption = _singular_step(alt), _singular_step(caption)
     import matplotlib
 
     buffer = io.StringIO()
@@ -178,6 +179,11 @@ def site_figure(fig: object, alt: str, caption: str) -> SiteFigure:
         fig.savefig(buffer, format="svg", transparent=True,
                     metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
     return SiteFigure(_site_svg(buffer.getvalue(), alt), alt, caption, fig)
+
+
+def _singular_step(text: str) -> str:
+    """A text with one step in the singular: "1 pasos" becomes "1 paso", "t = 1…1" becomes "t = 1"."""
+    return re.sub(r"t = 1…1(?![0-9])", "t = 1", re.sub(r"(?<![0-9,])1 pasos\b", "1 paso", text))
 
 
 def _site_svg(svg: str, alt: str) -> str:
@@ -513,7 +519,9 @@ def chunked_states(rnn: nn.RNN, x: Tensor, chunk_size: int, h0: Tensor | None = 
     ax.set_xlim(1, seq.shape[0])
     ax.legend(fontsize=SMALL, frameon=False, labelcolor=INK, ncols=2, loc="lower center",
               bbox_to_anchor=(0.5, 1.0))
-    diff = float((whole - parts).abs().max())
+    from .display import spanish_number
+
+    diff = spanish_number(float((whole - parts).abs().max()))
     alt = TEXT["chunks_alt"].format(H=whole.shape[1], T=seq.shape[0], size=chunk_size, diff=diff)
     return site_figure(fig, alt, TEXT["chunks_caption"].format(T=seq.shape[0], size=chunk_size))
 
@@ -654,7 +662,7 @@ TEXT |= {
         "iₜ (σ), fₜ (σ), gₜ (tanh) y oₜ (σ), cada una con {H} componentes. A la derecha, tanh(cₜ) "
         "se multiplica por oₜ{proj} y da hₜ {h_shape}."
     ),
-    "lstm_alt_proj": " y se proyecta con W_hr {w_hr}",
+    "lstm_alt_proj": ", se proyecta con W_hr {w_hr}",
     "lstm_caption": (
         "La celda de nn.LSTM en el paso t: el estado de celda cₜ (arriba) solo se multiplica por fₜ "
         "y se le suma iₜ ⊙ gₜ; las puertas leen h₍ₜ₋₁₎ y xₜ (abajo)."
@@ -667,9 +675,9 @@ TEXT |= {
     "paths_norm": "norma",
     "paths_alt": (
         "Norma de la jacobiana frente a T − t, de 0 a {T}, en escala logarítmica: la de la RNN, "
-        "∂h_T/∂h_t, cae hasta {rnn:.1e}; la del estado de celda de la LSTM, ∂c_T/∂c_t, hasta "
-        "{lstm:.1e}; y la de la misma LSTM con {bias:g} más en el sesgo de la puerta de olvido, "
-        "hasta {open:.1e}. En discontinua, para las dos LSTM, el mayor producto de sus "
+        "∂h_T/∂h_t, cae hasta {rnn}; la del estado de celda de la LSTM, ∂c_T/∂c_t, hasta "
+        "{lstm}; y la de la misma LSTM con {bias} más en el sesgo de la puerta de olvido, "
+        "hasta {open}. En discontinua, para las dos LSTM, el mayor producto de sus "
         "puertas de olvido."
     ),
     "paths_caption": (
@@ -745,6 +753,7 @@ def lstm_cell(lstm: nn.LSTM) -> SiteFigure:
 def cell_state_gradients(rnn: nn.RNN, lstm: nn.LSTM, x: Tensor, forget_bias: float = 3.0) -> SiteFigure:
     """Spectral norms of ∂h_T/∂h_t (RNN) and ∂c_T/∂c_t (LSTM, and ``with_forget_bias(lstm, forget_bias)``) against T − t."""
     from .bptt import jacobian_norms
+    from .display import spanish_number
     from .lstm import cell_jacobians, forget_products, with_forget_bias
 
     rnn = _one_layer(rnn, "cell_state_gradients")
@@ -769,7 +778,9 @@ def cell_state_gradients(rnn: nn.RNN, lstm: nn.LSTM, x: Tensor, forget_bias: flo
     ax.legend(fontsize=SMALL, frameon=False, labelcolor=INK, loc="lower left")
     last = [float(norms[-1]) for norms, _ in curves.values()]
     steps = len(lags) - 1
-    alt = TEXT["paths_alt"].format(T=steps, rnn=last[0], lstm=last[1], open=last[2], bias=forget_bias)
+    last = [spanish_number(v) for v in last]
+    alt = TEXT["paths_alt"].format(T=steps, rnn=last[0], lstm=last[1], open=last[2],
+                                   bias=f"{forget_bias:g}".replace(".", ","))
     return site_figure(fig, alt, TEXT["paths_caption"].format(T=steps))
 
 

@@ -62,7 +62,7 @@ def test_stacked_network_draws_every_layer_direction_and_step(layers, bidirectio
     described = f"{layers} capas apiladas" if layers > 1 else "una capa"
     if bidirectional:
         described += " bidireccionales" if layers > 1 else " bidireccional"
-    assert drawn.caption.startswith(f"La red desplegada en {steps} pasos, con {described}:")
+    assert drawn.caption.startswith(f"La red desplegada en {steps} {'paso' if steps == 1 else 'pasos'}, con {described}:")
 
 
 def test_stacked_network_leaves_a_training_layer_with_dropout_alone():

@@ -18,6 +18,7 @@ from rnn_notes import (
     seed_rnn,
     seed_sequence,
     site_figure,
+    stacked_network,
     step_shapes,
     tanh_saturation,
     unrolled_network,
@@ -74,7 +75,7 @@ def test_unrolled_network_labels_follow_the_layer_and_the_sequence(input_size, h
     assert "(N, L, H_{in})" in whole and "(N, L, H_{out})" in whole
     # The SVG itself carries the same labels (matplotlib names each text drawn as paths).
     assert [c for c in svg_comments(drawn.svg) if c.startswith("paso ")] == [f"paso {t}" for t in range(1, steps + 1)]
-    assert drawn.alt.startswith(f"Red desplegada en {steps} pasos")
+    assert drawn.alt.startswith(f"Red desplegada en {steps} paso{'s' if steps > 1 else ':'}")
     assert f"x {(1, steps, input_size)}" in drawn.alt and f"Wᵢₕ {(hidden_size, input_size)}" in drawn.alt
 
 
@@ -172,7 +173,7 @@ def test_chunked_and_one_call_curves_are_equal_and_are_torchs(chunk_size):
         assert list(whole[j].get_xdata()) == list(range(1, 61))  # steps t = 1..T
     cuts = [line for line in drawn.figure.axes[0].lines if line.get_gid() is None and len(line.get_xdata()) == 2]
     assert len(cuts) == -(-60 // chunk_size) - 1  # one line between every two chunks
-    assert f"trozos de {chunk_size} pasos" in drawn.alt
+    assert f"trozos de {chunk_size} {'paso' if chunk_size == 1 else 'pasos'}" in drawn.alt
 
 
 @pytest.mark.parametrize("steps, hidden_size, sigmas, seed", [(30, 8, (0.5, 1.0, 1.5), 0), (6, 3, (0.9, 2.0), 5)])
@@ -332,3 +333,12 @@ def test_bad_input_is_refused_with_a_clear_message():
 
     with pytest.raises(ValueError, match="alt must be a non-empty str, got ''"):
         site_figure(Figure(), "", "caption")
+
+
+def test_one_step_figures_say_paso_in_the_singular():
+    rnn = make_rnn(5, 2)
+    x = torch.randn(1, 1, 5)
+    for drawn in (unrolled_network(rnn, x), stacked_network(rnn, x)):
+        for text in (drawn.alt, drawn.caption):
+            assert "1 pasos" not in text and "1…1" not in text, text
+        assert "en 1 paso" in drawn.alt

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from torch import nn
 
 from rnn_notes import (cell_jacobians, cell_state_gradients, forget_products, jacobian_norms, lstm_cell,
-                       lstm_gates, manual_lstm, trace_lstm, with_forget_bias)
+                       lstm_gates, manual_lstm, spanish_number, trace_lstm, with_forget_bias)
 
 pytestmark = [pytest.mark.unit, pytest.mark.filterwarnings("ignore:LSTM with projections is not supported with oneDNN")]
 
@@ -348,3 +348,5 @@ def test_cell_state_gradients_draws_the_norms_torch_gives():
         assert list(line.get_xdata()) == list(range(7))
         torch.testing.assert_close(torch.tensor(line.get_ydata(), dtype=norms.dtype), norms)
     assert "de 0 a 6" in drawn.alt
+    for norms in expected:  # Spanish numbers, decimal comma
+        assert f"hasta {spanish_number(float(norms[-1]))}" in drawn.alt
