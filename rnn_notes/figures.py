@@ -107,12 +107,12 @@ TEXT = {
     "decay_norm": "$\\Vert \\partial h_T / \\partial h_t \\Vert$",
     "decay_sigma": "$\\sigma = {sigma}$",
     "decay_alt": (
-        "Norma de ∂h_T/∂hₜ frente a T − t = 0…{T}, en escala logarítmica, para una capa de "
+        "Norma de ∂h_T/∂h_t frente a T − t = 0…{T}, en escala logarítmica, para una capa de "
         "Hₒᵤₜ = {H} con Wₕₕ = σ·Q (Q ortogonal) y σ = {sigmas}: {curves}."
     ),
     "decay_curve": "con {act} y σ = {sigma}, va de 1 a {last} en T − t = {T} (máximo {peak})",
     "decay_caption": (
-        "‖∂h_T/∂hₜ‖ según la distancia T − t, con tanh (arriba) y relu (abajo), para tres "
+        "‖∂h_T/∂h_t‖ según la distancia T − t, con tanh (arriba) y relu (abajo), para tres "
         "escalas de Wₕₕ: todos sus valores singulares valen σ."
     ),
     "chunks_caption": (
