@@ -174,7 +174,7 @@ def test_ctrl_c_then_a_build_passes_with_nothing_stale(tmp_path):
     assert build(project).returncode == 0
     write_page(project, "lenta", slow, "print('segunda versión')")
     started = tmp_path / "started"
-    env = dict(os.environ, PROBE_STARTED=str(started), PYTHONPATH=str(project))
+    env = dict(os.environ, PROBE_STARTED=str(started), PYTHONPATH=str(project), NO_COLOR="1")
     process = subprocess.Popen([str(SPHINX_BUILD), *HTML], cwd=project, env=env, start_new_session=True,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 90

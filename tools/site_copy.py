@@ -79,7 +79,8 @@ def build(project: Path) -> Build:
     """Build ``project``'s site incrementally; its kernels import the copy's rnn_notes, not the installed one."""
     project = project.resolve()
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(project), os.environ.get("PYTHONPATH")])),
-               PYTHONUNBUFFERED="1")  # the log keeps the terminal's order of output and warnings
+               PYTHONUNBUFFERED="1",  # the log keeps the terminal's order of output and warnings
+               NO_COLOR="1")  # plain text to compare; Sphinx colours its log when CI=true
     start = time.perf_counter()
     done = subprocess.run([str(SPHINX_BUILD), *HTML], cwd=project, env=env, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True)
