@@ -20,26 +20,36 @@ def fixed(value: float, decimals: int) -> str:
     return text[1:] if text.startswith("-") and float(text) == 0 else text
 
 
-def run_layers(
-    module: nn.RNNBase, seq: Tensor, h0: Tensor, batched: bool,
-    run_direction: Callable[[Tensor, Tensor, int, bool], tuple[Tensor, Tensor]],
-) -> tuple[Tensor, Tensor]:
-    """Every layer and direction of ``module`` over checked ``(seq, batch, input)`` and ``h0``; ``(output, h_n)``.
+def stack_layers(
+    module: nn.RNNBase, seq: Tensor, states: tuple[Tensor, ...], run: Callable[..., tuple[Tensor, ...]],
+    num_layers: int | None = None,
+) -> tuple[Tensor, tuple[Tensor, ...]]:
+    """The first ``num_layers`` layers (all by default) of ``module``, each direction by ``run``.
 
-    ``run_direction(inputs, h, layer, reverse)`` returns one direction's states and last state;
-    each layer reads the concatenated directions of the layer below, and the result is laid
-    out as the module returns it (unbatched, or ``batch_first``).
+    ``seq`` is ``(seq, batch, input)``; ``states`` holds the initial states stacked like ``h0``
+    (``(h0,)``, or ``(h0, c0)`` for an LSTM). ``run(inputs, *state, layer, reverse)`` returns
+    ``(out, *last_state)``; each layer reads the one below, both directions concatenated
+    (forward first). Returns the top output and the last states, stacked like ``h_n``.
     """
     directions = (False, True) if module.bidirectional else (False,)
-    last_states = []
-    for layer in range(module.num_layers):
+    last = []
+    for layer in range(module.num_layers if num_layers is None else num_layers):
         outputs = []
         for d, reverse in enumerate(directions):
-            out, h_last = run_direction(seq, h0[layer * len(directions) + d], layer, reverse)
+            index = layer * len(directions) + d
+            out, *final = run(seq, *(state[index] for state in states), layer, reverse)
             outputs.append(out)
-            last_states.append(h_last)
+            last.append(final)
         seq = torch.cat(outputs, dim=-1)
-    h_n = torch.stack(last_states)
+    if not last:
+        return seq, tuple(state[:0] for state in states)
+    return seq, tuple(torch.stack(column) for column in zip(*last))
+
+
+def as_called(
+    module: nn.RNNBase, seq: Tensor, states: tuple[Tensor, ...], batched: bool
+) -> tuple[Tensor, tuple[Tensor, ...]]:
+    """``seq`` ``(seq, batch, features)`` and ``states`` laid out as the module returns them."""
     if not batched:
-        return seq.squeeze(1), h_n.squeeze(1)
-    return (seq.transpose(0, 1) if module.batch_first else seq), h_n
+        return seq.squeeze(1), tuple(state.squeeze(1) for state in states)
+    return (seq.transpose(0, 1) if module.batch_first else seq), states

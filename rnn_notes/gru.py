@@ -9,7 +9,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from . import _checks
-from ._ops import run_layers
+from ._ops import as_called, stack_layers
 
 GRU_GATES = ("r", "z", "n")  # PyTorch stacks the blocks of every GRU weight and bias in this order
 
@@ -97,7 +97,9 @@ def manual_gru(gru: nn.GRU, x: Tensor, h0: Tensor | None = None) -> tuple[Tensor
     def direction(inputs: Tensor, h: Tensor, layer: int, reverse: bool) -> tuple[Tensor, Tensor]:
         return _run_direction(inputs, h, _stacked(gru, layer, reverse), reverse)
 
-    return run_layers(gru, seq, h0, batched, direction)
+    seq, states = stack_layers(gru, seq, (h0,), direction)
+    output, (h_n,) = as_called(gru, seq, states, batched)
+    return output, h_n
 
 
 def gru_parameter_rows(gru: nn.GRU) -> list[dict[str, str]]:

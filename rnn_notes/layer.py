@@ -11,7 +11,7 @@ from torch import Tensor, nn
 from torch.nn.utils.rnn import PackedSequence
 
 from . import _checks
-from ._ops import affine
+from ._ops import affine, as_called, stack_layers
 from .step import ACTIVATIONS
 
 
@@ -69,17 +69,12 @@ def run_layers(
     counterpart; each layer reads the one below, both directions concatenated (forward first).
     """
     act = ACTIVATIONS[rnn.nonlinearity]
-    directions = (False, True) if rnn.bidirectional else (False,)
-    last_states = []
-    for layer in range(rnn.num_layers if num_layers is None else num_layers):
-        outputs = []
-        for d, reverse in enumerate(directions):
-            index = layer * len(directions) + d
-            out, h_last = run(seq, h0[index], _weights(rnn, layer, reverse), act, reverse)
-            outputs.append(out)
-            last_states.append(h_last)
-        seq = torch.cat(outputs, dim=-1)
-    return seq, torch.stack(last_states) if last_states else h0[:0]
+
+    def direction(inputs: Tensor, h: Tensor, layer: int, reverse: bool) -> tuple[Tensor, Tensor]:
+        return run(inputs, h, _weights(rnn, layer, reverse), act, reverse)
+
+    seq, (h_n,) = stack_layers(rnn, seq, (h0,), direction, num_layers)
+    return seq, h_n
 
 
 def manual_rnn(
@@ -102,9 +97,8 @@ def manual_rnn(
     _checks.no_training_dropout(rnn)
     seq, h0, batched = _checks.rnn_inputs(rnn, x, h0)
     seq, h_n = run_layers(rnn, seq, h0, run_direction)
-    if not batched:
-        return seq.squeeze(1), h_n.squeeze(1)
-    return (seq.transpose(0, 1) if rnn.batch_first else seq), h_n
+    output, (h_n,) = as_called(rnn, seq, (h_n,), batched)
+    return output, h_n
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from . import _checks
+from ._ops import as_called, stack_layers
 
 GATES = ("i", "f", "g", "o")  # PyTorch's order of the four blocks in the stacked weights
 
@@ -144,21 +145,13 @@ def manual_lstm(
     _checks.no_training_dropout(lstm)
     seq, batched = _checks.sequence(lstm, x)
     h0, c0 = _hx(lstm, hx, seq, batched)
-    directions = (False, True) if lstm.bidirectional else (False,)
-    last_h, last_c = [], []
-    for layer in range(lstm.num_layers):
-        outputs = []
-        for d, reverse in enumerate(directions):
-            index = layer * len(directions) + d
-            out, h, c = lstm_direction(seq, h0[index], c0[index], _gates(lstm, layer, reverse), reverse)
-            outputs.append(out)
-            last_h.append(h)
-            last_c.append(c)
-        seq = torch.cat(outputs, dim=-1)
-    h_n, c_n = torch.stack(last_h), torch.stack(last_c)
-    if not batched:
-        return seq.squeeze(1), (h_n.squeeze(1), c_n.squeeze(1))
-    return (seq.transpose(0, 1) if lstm.batch_first else seq), (h_n, c_n)
+
+    def direction(inputs: Tensor, h: Tensor, c: Tensor, layer: int, reverse: bool) -> tuple[Tensor, Tensor, Tensor]:
+        return lstm_direction(inputs, h, c, _gates(lstm, layer, reverse), reverse)
+
+    seq, states = stack_layers(lstm, seq, (h0, c0), direction)
+    output, (h_n, c_n) = as_called(lstm, seq, states, batched)
+    return output, (h_n, c_n)
 
 
 @dataclass(frozen=True)
