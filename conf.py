@@ -51,6 +51,10 @@ nb_execution_timeout = 120  # seconds per cell; torch's first import is the slow
 # traceback is in _build/html/reports/<page>.err.log, so the log does not repeat nbclient's.
 nb_execution_show_tb = False
 nb_render_markdown_format = "myst"  # Markdown outputs (tables) may hold $math$
+# The only hidden cells are the exercises' solutions (tags solution + hide-cell): myst-nb shows
+# them in a native <details>, closed, which works offline and without JavaScript.
+nb_code_prompt_show = "Mostrar la solución"
+nb_code_prompt_hide = "Ocultar la solución"
 
 # -- API docs --------------------------------------------------------------
 autodoc_member_order = "bysource"  # the order of the source reads like the site

@@ -3,7 +3,6 @@
 __version__ = "0.1.0"  # pyproject.toml reads it; downloaded notebooks name it
 
 from .bptt import BackStep, bptt, decay_layers, jacobian_norms, state_jacobians, trace_bptt
-from .bptt import BackStep, bptt, jacobian_norms, state_jacobians, trace_bptt
 from .comparison import layer_comparison
 from .display import (
     ParameterRow,
@@ -18,6 +17,7 @@ from .display import (
 )
 from .equations import latex_product
 from .example import seed_rnn, seed_sequence
+from .exercises import check
 from .figures import (
     SiteFigure,
     cell_state_gradients,
@@ -64,6 +64,7 @@ __all__ = [
     "Weights",
     "describe_parameter",
     "cell_state_gradients",
+    "check",
     "chunked_states",
     "bptt",
     "decay_layers",
