@@ -26,6 +26,7 @@ extensions = [
     "sphinx_reredirects",  # moved pages leave a redirect page behind
     "sphinxext.opengraph",  # title and description for link previews
     "sphinx_copybutton",  # a copy button on code cells (code only, see below)
+    "exercises",  # _ext/exercises.py: the chapters' exercises, listed for instructors
     "course",  # _ext/course.py: chapter downloads and the published-links directive
     "mathml",  # _ext/mathml.py: LaTeX to MathML at build time
     "notebook_cache",  # _ext/notebook_cache.py: cache safe under -j, one log line per notebook

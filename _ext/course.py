@@ -3,7 +3,8 @@
 - Each chapter (a page executed as a notebook) gets a box with two downloads, written next
   to its HTML page: ``<page>.ipynb`` (the executed notebook, readable in plain Jupyter, its
   Markdown rewritten by _ext/jupyter_markdown.py, and opening with the rnn_notes version it
-  ran with) and ``<page>.md`` (its MyST source).
+  ran with; a chapter with exercises has them unanswered there, and its solutions in
+  ``<page>-soluciones.ipynb``, for instructors) and ``<page>.md`` (its MyST source).
 - The ``published-links`` directive lists the links of ``tests/published_links.txt``.
 """
 
@@ -22,6 +23,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from exercises import exercises, students_notebook
 from jupyter_markdown import Warn, markdown_parser, plain_markdown
 from notebook_cache import failed_pages, is_notebook
 
@@ -63,7 +65,7 @@ def version_note(version: str, torch_version: str) -> dict:
     return nbformat.v4.new_markdown_cell(source, metadata={"tags": ["rnn-notes-version"]})
 
 
-def student_notebook(
+def readable_notebook(
     notebook: dict, titles: dict[str, str], local: set[str], glued: dict[str, str],
     warn: Warn | None = None, md: MarkdownIt | None = None, note: dict | None = None,
 ) -> dict:
@@ -106,7 +108,8 @@ def add_download_box(app: Sphinx, doctree: nodes.document, docname: str) -> None
         return
     name = Path(docname).name
     links = nodes.paragraph()
-    for filename, text in ((f"{name}.ipynb", "cuaderno ejecutado"), (f"{name}.md", "fuente MyST")):
+    notebook = "cuaderno, con los ejercicios por resolver" if exercises(app.env).get(docname) else "cuaderno ejecutado"
+    for filename, text in ((f"{name}.ipynb", notebook), (f"{name}.md", "fuente MyST")):
         if len(links):
             links += nodes.Text(" · ")
         ref = addnodes.download_reference("", "", refuri=filename)
@@ -151,9 +154,10 @@ def write_downloads(app: Sphinx, exception: Exception | None) -> None:
         if not is_chapter(env, docname):
             continue
         target = Path(app.outdir, docname)
+        solutions = target.with_name(target.name + "-soluciones.ipynb")
         if docname in failed:
-            target.with_suffix(".ipynb").unlink(missing_ok=True)
-            target.with_suffix(".md").unlink(missing_ok=True)
+            for stale in (target.with_suffix(".ipynb"), target.with_suffix(".md"), solutions):
+                stale.unlink(missing_ok=True)
             continue
         local = {label for label, (doc, _, _) in labels.items() if doc == docname}
         notebook = executed_notebook(app, executed / f"{docname}.ipynb")
@@ -165,10 +169,19 @@ def write_downloads(app: Sphinx, exception: Exception | None) -> None:
         def warn(message: str, cell: int, line: int, docname: str = docname) -> None:
             logger.warning(message, location=(docname, cell_line(page, source_map, cell, line)))
 
-        readable = student_notebook(notebook, titles, local, glued, warn, md, note)
-        readable = json.dumps(readable, indent=1, ensure_ascii=False)
-        target.with_suffix(".ipynb").write_text(readable + "\n", encoding="utf-8")
+        readable = readable_notebook(notebook, titles, local, glued, warn, md, note)
+        if exercises(env).get(docname):
+            write_notebook(readable, solutions)
+            write_notebook(students_notebook(readable), target.with_suffix(".ipynb"))
+        else:
+            solutions.unlink(missing_ok=True)
+            write_notebook(readable, target.with_suffix(".ipynb"))
         shutil.copyfile(env.doc2path(docname), target.with_suffix(".md"))
+
+
+def write_notebook(notebook: dict, path: Path) -> None:
+    """Write a notebook as readable JSON (indented, accents as they are)."""
+    path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 class PublishedLinks(SphinxDirective):
