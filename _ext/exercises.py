@@ -17,7 +17,10 @@ import json
 from pathlib import Path
 from typing import NamedTuple
 
+from html import escape
+
 from docutils import nodes
+from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
@@ -176,19 +179,42 @@ def fill_lists(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 
 def students_notebook(notebook: dict) -> dict:
-    """A copy of a notebook whose solution cells are the student's empty answer and check call."""
+    """A copy of a notebook whose solution cells are the student's empty answer and check call.
+
+    A solution cell off the convention (already a warning while reading) is left out, never shipped.
+    """
     notebook = json.loads(json.dumps(notebook))
+    cells = []
     for cell in notebook["cells"]:
         if cell["cell_type"] == "code" and SOLUTION in tags(cell.get("metadata", {})):
             source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            cell["source"] = student_cell_source(solution_id(source))
+            try:
+                cell["source"] = student_cell_source(solution_id(source))
+            except ValueError:
+                continue
             cell["metadata"] = {"tags": ["answer"]}
             cell["outputs"], cell["execution_count"] = [], None
+        cells.append(cell)
+    notebook["cells"] = cells
     return notebook
 
 
+def visit_hidden_cell(self, node: HideCodeCellNode) -> None:
+    """myst-nb's ``<details>`` for a hidden cell, without its English ``aria-label``.
+
+    myst-nb names every summary "Toggle hidden content"; without the label, a screen reader
+    reads the summary's own Spanish text ("Mostrar la solución").
+    """
+    self.body.append(f'<details class="admonition hide {" ".join(node["classes"])}">\n<summary>\n')
+    for state, prompt in (("collapsed", node["prompt_show"]), ("expanded", node["prompt_hide"])):
+        self.body.append(f'<p class="{state} admonition-title">{escape(prompt)}</p>\n')
+    self.body.append("</summary>\n")
+
+
 def setup(app: Sphinx) -> dict:
-    """Register the collector, the ``exercise-list`` directive and its filling."""
+    """Register the collector, the ``exercise-list`` directive and its filling, and a Spanish summary."""
+    app.setup_extension("myst_nb")
+    app.add_node(HideCodeCellNode, override=True, html=(visit_hidden_cell, depart_HideCellInput))
     app.add_node(exercise_list)
     app.add_directive("exercise-list", ExerciseList)
     app.connect("doctree-read", collect)

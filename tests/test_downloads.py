@@ -1,6 +1,7 @@
 """Each chapter offers its executed notebook and its MyST source; the notebook runs in plain Jupyter."""
 
 import ast
+import asyncio
 import re
 import shutil
 import sys
@@ -54,10 +55,10 @@ def imported_modules(notebook: nbformat.NotebookNode) -> set[str]:
     return names
 
 
-def text_outputs(notebook: nbformat.NotebookNode) -> list[str]:
-    """The plain-text outputs of every code cell, with memory addresses blanked."""
+def text_outputs(cells: list[nbformat.NotebookNode], skip: list[int] = ()) -> list[str]:
+    """The plain-text outputs of the code cells (but those at ``skip``), memory addresses blanked."""
     texts = []
-    for cell in notebook.cells:
+    for cell in (cell for index, cell in enumerate(cells) if index not in skip):
         for out in cell.get("outputs", []):
             text = out.get("text") or out.get("data", {}).get("text/plain", "")
             texts.append(ADDRESS.sub("0x", text))
@@ -84,25 +85,89 @@ def test_notebook_reads_well_in_jupyter(name):
     assert imported_modules(notebook) <= allowed_modules()
 
 
-@pytest.mark.parametrize("name", CHAPTERS)
-def test_notebook_runs_top_to_bottom_in_an_empty_folder(name, tmp_path):
-    path = Path(shutil.copy(download(name, ".ipynb"), tmp_path))
-    downloaded = nbformat.read(path, as_version=4)
-    fresh = nbformat.read(path, as_version=4)
-    for cell in fresh.cells:
-        if cell.cell_type == "code":
-            cell.outputs, cell.execution_count = [], None
-    client = NotebookClient(fresh, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}})
-    client.execute()
-    assert text_outputs(fresh) == text_outputs(downloaded)  # the reader gets the site's numbers
+def solutions(name: str) -> Path | None:
+    """The instructors' notebook of a chapter with exercises (listed on the instructors page), else None."""
+    path = SITE / f"{name}-soluciones.ipynb"
+    return path if path.is_file() else None
+
+
+def exercise_id(cell: nbformat.NotebookNode) -> str:
+    """The id an answer or solution cell checks: the first argument of its last statement, a check call."""
+    return ast.parse(cell.source).body[-1].value.args[0].value
+
+
+def tagged(notebook: nbformat.NotebookNode, tag: str) -> list[int]:
+    """Indices of the code cells with a tag."""
+    return [i for i, cell in enumerate(notebook.cells) if tag in cell.metadata.get("tags", [])]
+
+
+def run_afresh(paths: list[Path], folder: Path) -> list[nbformat.NotebookNode]:
+    """Run notebooks at once, each with its outputs cleared, from ``folder``: one kernel each."""
+
+    async def run_all():
+        clients = []
+        for path in paths:
+            notebook = nbformat.read(shutil.copy(path, folder), as_version=4)
+            for cell in notebook.cells:
+                if cell.cell_type == "code":
+                    cell.outputs, cell.execution_count = [], None
+            clients.append(NotebookClient(notebook, timeout=120, kernel_name="python3",
+                                          resources={"metadata": {"path": str(folder)}}))
+        await asyncio.gather(*(client.async_execute() for client in clients))
+        return [client.nb for client in clients]
+
+    return asyncio.run(run_all())
 
 
 @pytest.mark.parametrize("name", CHAPTERS)
-def test_notebook_names_the_rnn_notes_it_ran_with(name):
-    first = nbformat.read(download(name, ".ipynb"), as_version=4).cells[0]
-    assert first.cell_type == "markdown"
-    assert f"`rnn_notes` {rnn_notes.__version__}" in first.source
-    assert f"pip install rnn_notes-{version('rnn_notes')}-py3-none-any.whl" in first.source
+def test_notebooks_run_top_to_bottom_in_an_empty_folder(name, tmp_path):
+    """The students' notebook runs to the end with its exercises unanswered; the instructors' one passes."""
+    students = download(name, ".ipynb")
+    paths = [students] + ([solutions(name)] if solutions(name) else [])
+    shipped = [nbformat.read(path, as_version=4) for path in paths]
+    fresh = run_afresh(paths, tmp_path)
+    answers = tagged(shipped[0], "answer")
+    assert text_outputs(fresh[0].cells, answers) == text_outputs(shipped[0].cells, answers)  # the site's numbers
+    for index in answers:
+        cell = fresh[0].cells[index]
+        texts = text_outputs([cell])
+        assert len(texts) == 1 and f"Ejercicio {exercise_id(cell)}: sin responder" in texts[0], texts
+    if len(paths) == 2:
+        assert text_outputs(fresh[1].cells) == text_outputs(shipped[1].cells)
+        for index in tagged(shipped[1], "solution"):
+            cell = fresh[1].cells[index]
+            assert text_outputs([cell]) == [f"✔ Ejercicio {exercise_id(cell)}: correcto."]
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_students_notebook_is_the_instructors_one_without_the_solutions(name):
+    path = solutions(name)
+    if path is None:
+        assert not tagged(nbformat.read(download(name, ".ipynb"), as_version=4), "answer")
+        return
+    students = nbformat.read(download(name, ".ipynb"), as_version=4)
+    instructors = nbformat.read(path, as_version=4)
+    solved = tagged(instructors, "solution")
+    assert len(solved) >= 2 and tagged(students, "answer") == solved
+    assert len(students.cells) == len(instructors.cells)
+    for index, (student, instructor) in enumerate(zip(students.cells, instructors.cells)):
+        if index in solved:
+            assert student.source == f'answer = None\ncheck("{exercise_id(instructor)}", answer)'
+            assert not student.outputs
+        else:
+            assert student == instructor
+    shipped = "\n".join(cell.source for cell in students.cells)
+    for index in solved:
+        assert instructors.cells[index].source not in shipped
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_notebooks_name_the_rnn_notes_they_ran_with(name):
+    for path in filter(None, (download(name, ".ipynb"), solutions(name))):
+        first = nbformat.read(path, as_version=4).cells[0]
+        assert first.cell_type == "markdown"
+        assert f"`rnn_notes` {rnn_notes.__version__}" in first.source
+        assert f"pip install rnn_notes-{version('rnn_notes')}-py3-none-any.whl" in first.source
 
 
 # -- The built site and its downloads ---------------------------------------------------

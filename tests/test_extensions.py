@@ -53,3 +53,59 @@ def test_published_links_list_each_link_with_its_section_title(course):
     for link, title in (("index.html#cap", "Capítulo"), ("index.html#cap-paso", "Un paso")):
         item = page[page.index(f"<code class=\"docutils literal notranslate\"><span class=\"pre\">{link}</span>") - 400:]
         assert title in item.split("<code")[0] or title in item[:400], item[:400]
+
+
+# -- _ext/exercises.py ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def exercises_site(rootdir, tmp_path_factory):
+    """tests/roots/test-exercises built once: a chapter with one good and two faulty solutions, and the list."""
+    srcdir = shutil.copytree(rootdir / "test-exercises", tmp_path_factory.mktemp("exercises") / "src")
+    app = SphinxTestApp("html", srcdir=srcdir, freshenv=True)
+    app.build()
+    yield app
+    app.cleanup()
+
+
+def test_a_solution_off_the_convention_is_a_warning_at_its_cell(exercises_site):
+    source = (exercises_site.srcdir / "capitulo.md").read_text(encoding="utf-8").splitlines()
+    warnings = exercises_site.warning.getvalue()
+    for exercise_id, words in (("cap-sin-strict", "must end with check("), ("cap-visible", "also be tagged hide-cell")):
+        line = next(i for i, text in enumerate(source, 1) if f'check("{exercise_id}"' in text)
+        found = [w for w in warnings.splitlines() if words in w]
+        assert len(found) == 1, warnings
+        assert "capitulo.md:" in found[0]
+        assert int(found[0].split("capitulo.md:")[1].split(":")[0]) <= line
+
+
+def test_the_exercise_list_links_each_exercise_and_both_notebooks(exercises_site):
+    page = (exercises_site.outdir / "index.html").read_text(encoding="utf-8")
+    assert 'href="capitulo.html#cap-ejercicio-bueno"' in page and "Un ejercicio bien escrito" in page
+    assert "cap-bueno" in page and "cap-sin-strict" not in page  # only well-formed exercises
+    assert 'href="capitulo.ipynb"' in page and 'href="capitulo-soluciones.ipynb"' in page
+
+
+def test_the_students_notebook_has_empty_answers_and_the_instructors_the_solutions(exercises_site):
+    def code(name: str) -> list[str]:
+        cells = json.loads((exercises_site.outdir / name).read_text(encoding="utf-8"))["cells"]
+        return ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+
+    students, instructors = code("capitulo.ipynb"), code("capitulo-soluciones.ipynb")
+    assert students[1] == 'answer = None\ncheck("cap-bueno", answer)'
+    assert instructors[1] == 'y = x + 1\ncheck("cap-bueno", y, strict=True)'
+    assert students[0] == instructors[0] == "x = 1"
+    assert students[2:] == ['answer = None\ncheck("cap-visible", answer)']  # the cell off the convention is left out
+    page = (exercises_site.outdir / "capitulo.html").read_text(encoding="utf-8")
+    assert "con los ejercicios por resolver (capitulo.ipynb)" in page
+
+
+@pytest.mark.parametrize(
+    "source",
+    ['check("a-b", x)', 'check(name, x, strict=True)', 'check("a-b", x, strict=True)\nprint(1)', "check(", ""],
+)
+def test_solution_id_refuses_a_cell_that_does_not_end_with_a_strict_check(source):
+    from exercises import solution_id
+
+    with pytest.raises(ValueError):
+        solution_id(source)

@@ -118,7 +118,7 @@ def difference(answer: object, expected: Answer) -> str | None:
         if not isinstance(answer, (tuple, list)):
             return f"se esperaba una tupla de {len(expected)} elementos, tu respuesta es de tipo {type(answer).__name__}"
         if len(answer) != len(expected):
-            return f"tu respuesta tiene {len(answer)} elementos, se esperaban {len(expected)}"
+            return f"tu respuesta tiene {count(len(answer))}, se esperaban {len(expected)}"
         for position, (given, wanted) in enumerate(zip(answer, expected), start=1):
             problem = difference(given, wanted)
             if problem is not None:
@@ -167,6 +167,11 @@ def sizes_difference(answer: object, expected: tuple[int, ...]) -> str | None:
     if tuple(answer) != expected:
         return f"tu respuesta es {sizes(answer)}, se esperaba {sizes(expected)}"
     return None
+
+
+def count(number: int) -> str:
+    """``1 elemento``, ``3 elementos``."""
+    return f"{number} elemento" + ("" if number == 1 else "s")
 
 
 def index(position: tuple[Tensor, ...]) -> str:

@@ -1,0 +1,168 @@
+"""rnn_notes.check: Spanish feedback on right, unanswered, wrong-shape and wrong-value answers."""
+
+import pytest
+import torch
+
+from rnn_notes import check
+from rnn_notes.exercises import EXERCISES, Feedback, exercise, expected
+from rnn_notes.exercises._registry import difference
+
+pytestmark = pytest.mark.unit
+IDS = sorted(EXERCISES)
+
+
+def shape_text(shape) -> str:
+    return repr(tuple(shape))
+
+
+def wrong_copy(answer):
+    """A plausible wrong answer of the same type: one number off."""
+    if isinstance(answer, torch.Tensor):
+        return answer + 1
+    if isinstance(answer, int):
+        return answer + 1
+    return (wrong_copy(answer[0]),) + tuple(answer[1:])
+
+
+def test_there_are_exercises():
+    assert len(IDS) >= 2
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_the_expected_answer_is_right(exercise_id):
+    feedback = check(exercise_id, expected(exercise_id))
+    assert isinstance(feedback, Feedback) and feedback
+    assert feedback.status == "correct"
+    assert repr(feedback) == f"✔ Ejercicio {exercise_id}: correcto."
+    assert check(exercise_id, expected(exercise_id), strict=True)
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_none_means_not_answered_yet(exercise_id):
+    feedback = check(exercise_id, None)
+    assert not feedback and feedback.status == "unanswered"
+    assert "sin responder" in repr(feedback) and "None" in repr(feedback)
+    with pytest.raises(AssertionError, match="sin responder"):
+        check(exercise_id, None, strict=True)
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_a_wrong_answer_is_wrong_and_strict_raises(exercise_id):
+    answer = expected(exercise_id)
+    feedback = check(exercise_id, wrong_copy(answer))
+    assert not feedback and feedback.status == "wrong"
+    assert repr(feedback).startswith(f"✘ Ejercicio {exercise_id}: ")
+    with pytest.raises(AssertionError) as raised:
+        check(exercise_id, wrong_copy(answer), strict=True)
+    assert str(raised.value) == repr(feedback)
+
+
+@pytest.mark.parametrize("exercise_id", [i for i in IDS if isinstance(expected(i), torch.Tensor)])
+def test_a_tensor_answer_with_another_shape_names_both_shapes(exercise_id):
+    answer = expected(exercise_id)
+    given = answer.unsqueeze(0)
+    message = repr(check(exercise_id, given))
+    assert f"la forma es {shape_text(given.shape)}, se esperaba {shape_text(answer.shape)}" in message
+
+
+def test_a_wrong_value_says_where_and_by_how_much():
+    expected_h = expected("bucle-cinco-pasos")
+    given = expected_h.clone()
+    given[1] += 0.5
+    message = repr(check("bucle-cinco-pasos", given))
+    assert "el valor difiere del esperado en la posición [1]: la diferencia es 5,0·10⁻¹" in message
+
+
+def test_a_float64_answer_of_a_float32_exercise_is_accepted():
+    assert check("bucle-estado-inicial", expected("bucle-estado-inicial").double())
+
+
+def test_values_within_float32_tolerance_are_accepted_and_beyond_are_not():
+    answer = expected("bucle-estado-inicial")
+    assert check("bucle-estado-inicial", answer * (1 + 1e-7))
+    assert not check("bucle-estado-inicial", answer * (1 + 1e-3))
+
+
+@pytest.mark.parametrize(
+    ("given", "words"),
+    [
+        ([[0.0, 0.0]] * 3, "se esperaba un tensor, tu respuesta es de tipo list"),
+        (torch.zeros(3, 2, dtype=torch.int64), "el tipo es torch.int64, se esperaba un tensor de coma flotante (torch.float32)"),
+        (torch.full((3, 2), float("nan")), "NaN"),
+        (torch.full((3, 2), float("inf")), "la diferencia es infinita"),
+    ],
+)
+def test_a_tensor_exercise_explains_a_wrong_kind_of_answer(given, words):
+    assert words in repr(check("bucle-estado-inicial", given))
+
+
+def test_an_integer_exercise_accepts_an_integer_tensor_and_refuses_bool_and_float():
+    step = expected("bucle-saturacion")
+    assert check("bucle-saturacion", torch.tensor(step))
+    assert "se esperaba un número entero, tu respuesta es de tipo float" in repr(check("bucle-saturacion", float(step)))
+    assert "de tipo bool" in repr(check("bucle-saturacion", True))
+    assert f"tu respuesta es {step + 1}, se esperaba {step}" in repr(check("bucle-saturacion", step + 1))
+
+
+def test_a_shape_exercise_accepts_a_size_or_a_list_and_names_both_tuples():
+    shape = expected("parametros-segunda-capa")
+    assert check("parametros-segunda-capa", torch.Size(shape))
+    assert check("parametros-segunda-capa", list(shape))
+    flipped = tuple(reversed(shape)) + (1,)
+    assert f"tu respuesta es {flipped}, se esperaba {shape}" in repr(check("parametros-segunda-capa", flipped))
+    assert "se esperaba una tupla de 2 enteros" in repr(check("parametros-segunda-capa", "3, 2"))
+
+
+def test_a_tuple_of_answers_names_the_wrong_element():
+    shapes = expected("parametros-formas")
+    given = shapes[:2] + ((9,),) + shapes[3:]
+    assert f"en el elemento 3, tu respuesta es (9,), se esperaba {shapes[2]}" in repr(check("parametros-formas", given))
+    assert f"tu respuesta tiene 3 elementos, se esperaban {len(shapes)}" in repr(check("parametros-formas", shapes[:3]))
+    assert "se esperaba una tupla de 4 elementos" in repr(check("parametros-formas", 7))
+
+
+def test_an_unknown_id_is_a_value_error_naming_the_chapters_ids():
+    with pytest.raises(ValueError, match="unknown exercise id 'bucle-relux'; known ids: bucle-") as raised:
+        check("bucle-relux", None)
+    assert all(i in str(raised.value) for i in IDS if i.startswith("bucle-"))
+    with pytest.raises(ValueError, match="unknown exercise id 'nada'"):
+        expected("nada")
+
+
+def test_bad_arguments_are_type_errors():
+    with pytest.raises(TypeError, match="exercise_id must be a str such as 'bucle-relu', got int"):
+        check(3, None)
+    with pytest.raises(TypeError, match="strict must be True or False, got str"):
+        check(IDS[0], None, strict="yes")
+    with pytest.raises(TypeError, match="an exercise's answer must be a Tensor, an int or a tuple of them, got float"):
+        difference(1.0, 1.5)
+
+
+def registered_in(chapter: str, exercise_id: str, doc: str | None = "An answer."):
+    def answer() -> int:
+        return 1
+
+    answer.__module__ = f"rnn_notes.exercises.{chapter}"
+    answer.__doc__ = doc
+    return exercise(exercise_id)(answer)
+
+
+@pytest.mark.parametrize(
+    ("chapter", "exercise_id", "doc", "message"),
+    [
+        ("paso_columna", "bucle-otro", "An answer.", "exercise id must start with 'paso-columna-', got 'bucle-otro'"),
+        ("bucle", "bucle-cinco-pasos", "An answer.", "exercise id 'bucle-cinco-pasos' is already registered"),
+        ("bucle", "bucle-sin-docstring", None, "the answer of 'bucle-sin-docstring' needs a docstring"),
+    ],
+)
+def test_registering_an_exercise_checks_its_id_and_docstring(chapter, exercise_id, doc, message):
+    before = dict(EXERCISES)
+    with pytest.raises(ValueError, match=message):
+        registered_in(chapter, exercise_id, doc)
+    assert EXERCISES == before
+
+
+def test_every_answer_has_a_summary_and_its_chapter_prefix():
+    for exercise_id, registered in EXERCISES.items():
+        assert registered.summary
+        assert exercise_id.startswith(registered.chapter + "-")
