@@ -7,5 +7,9 @@ exercise's definition (usually by running the PyTorch layer), never a stored num
 from ._registry import EXERCISES, Exercise, Feedback, check, exercise, expected
 
 from . import bucle  # noqa: E402,F401  (each chapter module registers its exercises)
+from . import entrada_y_salidas  # noqa: E402,F401
+from . import paso_columna  # noqa: E402,F401
+from . import paso_fila  # noqa: E402,F401
+from . import streaming  # noqa: E402,F401
 
 __all__ = ["EXERCISES", "Exercise", "Feedback", "check", "exercise", "expected"]
