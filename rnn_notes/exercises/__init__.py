@@ -6,7 +6,13 @@ exercise's definition (usually by running the PyTorch layer), never a stored num
 
 from ._registry import EXERCISES, Exercise, Feedback, check, exercise, expected
 
-# Each chapter's module registers its exercises.
-from . import bucle, parametros  # noqa: E402,F401
+from . import (  # noqa: F401  (importing a chapter's module registers its exercises)
+    bucle,
+    entrada_y_salidas,
+    parametros,
+    paso_columna,
+    paso_fila,
+    streaming,
+)
 
 __all__ = ["EXERCISES", "Exercise", "Feedback", "check", "exercise", "expected"]
