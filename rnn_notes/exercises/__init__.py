@@ -7,5 +7,9 @@ exercise's definition (usually by running the PyTorch layer), never a stored num
 from ._registry import EXERCISES, Exercise, Feedback, check, exercise, expected
 
 from . import bucle  # noqa: E402,F401  (each chapter module registers its exercises)
+from . import capas_apiladas_y_bidireccionales  # noqa: E402,F401
+from . import de_estados_a_predicciones  # noqa: E402,F401
+from . import gradientes  # noqa: E402,F401
+from . import secuencias_de_distinta_longitud  # noqa: E402,F401
 
 __all__ = ["EXERCISES", "Exercise", "Feedback", "check", "exercise", "expected"]
