@@ -26,7 +26,7 @@ def packed_four() -> PackedSequence:
 
 @exercise("secuencias-de-distinta-longitud-ordenar")
 def sizes_and_order() -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """``batch_sizes`` and ``sorted_indices`` of the four sequences packed with enforce_sorted=False."""
+    """batch_sizes and sorted_indices of the four sequences packed with enforce_sorted=False."""
     packed = packed_four()
     return tuple(packed.batch_sizes.tolist()), tuple(packed.sorted_indices.tolist())
 
