@@ -315,11 +315,17 @@ OVERFLOWS = """(withOutputs) => {
 }"""
 
 
+def open_solutions(page: Page) -> None:
+    """Open every hidden solution (a native <details>) of the page."""
+    page.evaluate("() => document.querySelectorAll('details').forEach(details => { details.open = true; })")
+
+
 @pytest.mark.parametrize("width", [1280, 390])
 @pytest.mark.parametrize("name", PAGES)
 def test_nothing_is_wider_than_the_text_column(browser, site, name, width):
     with visit(browser, site, name) as seen:
         seen.page.set_viewport_size({"width": width, "height": 900})
+        open_solutions(seen.page)  # measured opened: a reader opens them
         measured = seen.page.evaluate(OVERFLOWS, width >= 1280)
     assert measured["column"] >= (700 if width >= 1280 else 340), measured["column"]
     assert measured["page"] <= 0, f"the page scrolls sideways by {measured['page']} px"
@@ -401,6 +407,8 @@ def test_the_english_check_finds_english_and_passes_spanish():
 def test_no_english_outside_code_and_outputs(browser, site, name):
     with visit(browser, site, name) as seen:
         parts = seen.page.evaluate(READER_TEXT)
+        open_solutions(seen.page)
+        parts += seen.page.evaluate(READER_TEXT)  # "Ocultar la solución" shows once opened
     found = sorted({f"{where}: {text.strip()[:80]!r} ({', '.join(english_words(text))})"
                     for where, text in parts if english_words(text)})
     assert not found, f"English on {name}:\n" + "\n".join(found)
@@ -474,3 +482,22 @@ def test_figures_fit_the_column_and_keep_text_legible(browser, site, name, width
         # The SVG's units are points: labels are FONT_SIZE points and the rest SMALL, drawn at this scale.
         scale = figure["width"] / figure["viewBox"]
         assert FONT_SIZE * scale >= 10 and SMALL * scale >= 9, f"text drawn at {SMALL * scale:.1f} px at {width} px wide"
+
+
+# -- Exercises: solutions hidden until the reader opens them ----------------------------------
+
+
+def test_a_solution_is_closed_until_its_summary_is_clicked(browser, site):
+    with visit(browser, site, "bucle.html") as seen:
+        solutions = seen.page.locator("#bucle-ejercicios details.hide")
+        assert solutions.count() >= 2
+        first = solutions.first
+        code, summary = first.locator("div.cell_input"), first.locator("summary")
+        assert not code.is_visible() and summary.inner_text().strip() == "Mostrar la solución"
+        summary.click()
+        assert code.is_visible() and "check(" in code.inner_text()
+        assert first.locator("div.cell_output").inner_text().strip().startswith("✔ Ejercicio bucle-")
+        assert summary.inner_text().strip() == "Ocultar la solución"
+        summary.click()
+        assert not code.is_visible()
+    assert not seen.errors

@@ -8,10 +8,14 @@ from ._registry import EXERCISES, Exercise, Feedback, check, exercise, expected
 
 from . import (  # noqa: F401  (importing a chapter's module registers its exercises)
     bucle,
+    capas_apiladas_y_bidireccionales,
+    de_estados_a_predicciones,
     entrada_y_salidas,
+    gradientes,
     parametros,
     paso_columna,
     paso_fila,
+    secuencias_de_distinta_longitud,
     streaming,
 )
 
