@@ -19,3 +19,13 @@ def seed_rnn() -> nn.RNN:
 def seed_sequence() -> Tensor:
     """The ``(3, 5)`` sequence: three steps whose five features are all 1, 2 and 3."""
     return torch.arange(1.0, 4.0).unsqueeze(1).expand(3, 5).clone()
+
+
+def seeded(kind: type[nn.RNNBase], **sizes: object) -> nn.RNNBase:
+    """``kind(**sizes)`` right after ``torch.manual_seed(1)``, as the LSTM and GRU chapters build theirs.
+
+    Like ``seed_rnn``, it seeds a fork of the CPU random generator and leaves the caller's state alone.
+    """
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(1)
+        return kind(**sizes)
