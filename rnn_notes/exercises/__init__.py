@@ -9,9 +9,12 @@ from ._registry import EXERCISES, Exercise, Feedback, check, exercise, expected
 from . import (  # noqa: F401  (importing a chapter's module registers its exercises)
     bucle,
     capas_apiladas_y_bidireccionales,
+    comparacion,
     de_estados_a_predicciones,
     entrada_y_salidas,
     gradientes,
+    gru,
+    lstm,
     parametros,
     paso_columna,
     paso_fila,
