@@ -51,12 +51,13 @@ from .lstm import (
 )
 from .step import input_term, recurrent_term, step_column, step_row
 from .streaming import rnn_cell_from, run_in_chunks
-from .train import train
+from .train import ManyToOne, majority_sequences, train, train_many_to_one
 
 __all__ = [
     "BackStep",
     "LSTMGates",
     "LSTMStep",
+    "ManyToOne",
     "GRUGates",
     "ParameterRow",
     "SiteFigure",
@@ -88,6 +89,7 @@ __all__ = [
     "manual_lstm",
     "layer_comparison",
     "layer_weights",
+    "majority_sequences",
     "manual_gru",
     "manual_rnn",
     "markdown_table",
@@ -114,6 +116,7 @@ __all__ = [
     "trace_rnn",
     "trace_rows",
     "train",
+    "train_many_to_one",
     "unrolled_network",
     "with_forget_bias",
 ]

@@ -70,6 +70,15 @@ def decimals(value: object) -> int:
     return value
 
 
+def count(name: str, value: object) -> int:
+    """Return ``value`` if it is an int >= 1 (a size, a number of classes or steps)."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < 1:
+        raise ValueError(f"{name} must be >= 1, got {value}")
+    return value
+
+
 def module_of(value: object, kind: type[nn.RNNBase]) -> nn.RNNBase:
     """Return ``value`` if it is an instance of ``kind`` (``nn.RNN``, ``nn.LSTM``, ...); others are refused."""
     if not isinstance(value, kind):

@@ -5,17 +5,10 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from . import _checks
+
 # The blocks PyTorch stacks in every weight and bias, in its order (nn.RNN has one block, no gate).
 GATES = {nn.RNN: (), nn.LSTM: ("i", "f", "g", "o"), nn.GRU: ("r", "z", "n")}
-
-
-def _size(value: object, name: str) -> int:
-    """Return ``value`` if it is a positive int."""
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1, got {value}")
-    return value
 
 
 def _state(module: nn.RNNBase, input_size: int) -> str:
@@ -33,7 +26,8 @@ def layer_comparison(input_size: int, hidden_size: int) -> list[dict[str, str]]:
     Every entry is read from a module: the shapes of its parameters, how many numbers one layer
     learns, the blocks stacked in each weight (its gates) and the state a call returns.
     """
-    input_size, hidden_size = _size(input_size, "input_size"), _size(hidden_size, "hidden_size")
+    input_size = _checks.count("input_size", input_size)
+    hidden_size = _checks.count("hidden_size", hidden_size)
     modules = {kind.__name__: kind(input_size, hidden_size) for kind in GATES}
     columns = {}
     for (name, module), gates in zip(modules.items(), GATES.values()):

@@ -1095,9 +1095,10 @@ TEXT |= {
 
 def gate_blocks(input_size: int, hidden_size: int) -> SiteFigure:
     """``weight_ih_l0`` of nn.RNN, nn.LSTM and nn.GRU of these sizes as blocks of cells, one colour per gate."""
-    from .comparison import GATES, _size
+    from .comparison import GATES
 
-    input_size, hidden_size = _size(input_size, "input_size"), _size(hidden_size, "hidden_size")
+    input_size = _checks.count("input_size", input_size)
+    hidden_size = _checks.count("hidden_size", hidden_size)
     layers = [(kind.__name__, kind(input_size, hidden_size).weight_ih_l0.shape, gates)
               for kind, gates in GATES.items()]
     tallest = max(shape[0] for _, shape, _ in layers)
