@@ -24,10 +24,10 @@ def last_state_of_five_steps() -> Tensor:
 
 @exercise("bucle-saturacion")
 def first_saturated_step() -> int:
-    """The first step t (from 1) on those five steps where some |h_t| component exceeds 0.9."""
+    """The first step t (from 1) on those five steps where some |h_t| component exceeds 0.95."""
     with torch.no_grad():
         output, _ = seed_rnn()(five_steps())
-    saturated = (output.abs() > 0.9).any(dim=1)
+    saturated = (output.abs() > 0.95).any(dim=1)
     return int(saturated.nonzero()[0, 0]) + 1
 
 

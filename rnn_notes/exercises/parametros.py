@@ -23,11 +23,15 @@ def parameter_shapes() -> tuple:
 
 @exercise("parametros-sin-sesgos")
 def count_without_biases() -> int:
-    """How many numbers nn.RNN(input_size=5, hidden_size=2, bias=False) learns."""
-    return sum(p.numel() for p in nn.RNN(input_size=5, hidden_size=2, bias=False).parameters())
+    """How many numbers a layer of the seed layer's sizes learns with bias=False."""
+    seed = seed_rnn()
+    layer = nn.RNN(input_size=seed.input_size, hidden_size=seed.hidden_size, bias=False)
+    return sum(p.numel() for p in layer.parameters())
 
 
 @exercise("parametros-segunda-capa")
 def second_layer_input_weights() -> tuple:
-    """The shape of weight_ih_l1 of nn.RNN(input_size=5, hidden_size=2, num_layers=2)."""
-    return tuple(nn.RNN(input_size=5, hidden_size=2, num_layers=2).weight_ih_l1.shape)
+    """The shape of weight_ih_l1 of a two-layer nn.RNN of the seed layer's sizes."""
+    seed = seed_rnn()
+    layer = nn.RNN(input_size=seed.input_size, hidden_size=seed.hidden_size, num_layers=2)
+    return tuple(layer.weight_ih_l1.shape)
