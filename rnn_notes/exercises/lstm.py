@@ -6,6 +6,7 @@ import torch
 from torch import Tensor, nn
 
 from ..example import seed_sequence, seeded
+from ..lstm import with_forget_bias
 from ._registry import exercise
 
 
@@ -33,8 +34,6 @@ def first_step_from_a_state() -> tuple[Tensor, Tensor]:
 @exercise("lstm-olvido-abierto")
 def cell_state_with_open_forget_gate() -> Tensor:
     """c_3, shape (2,), of the chapter's layer with 3 added to b_hf, on the seed sequence."""
-    layer = seed_lstm()
     with torch.no_grad():
-        layer.bias_hh_l0[2:4] += 3.0
-        _, (_, c_n) = layer(seed_sequence().unsqueeze(0))
+        _, (_, c_n) = with_forget_bias(seed_lstm(), 3.0)(seed_sequence().unsqueeze(0))
     return c_n[0, 0]
