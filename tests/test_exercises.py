@@ -101,36 +101,65 @@ def test_an_integer_exercise_accepts_an_integer_tensor_and_refuses_bool_and_floa
     assert check("bucle-saturacion", torch.tensor(step))
     assert "se esperaba un número entero, tu respuesta es de tipo float" in repr(check("bucle-saturacion", float(step)))
     assert "de tipo bool" in repr(check("bucle-saturacion", True))
-    assert f"tu respuesta es {step + 1}, se esperaba {step}" in repr(check("bucle-saturacion", step + 1))
+    assert f"tu respuesta es {step + 1}, que no es la esperada (la esperada es menor)" in repr(check("bucle-saturacion", step + 1))
+    assert f"tu respuesta es {step - 1}, que no es la esperada (la esperada es mayor)" in repr(check("bucle-saturacion", step - 1))
+    assert str(step) not in repr(check("bucle-saturacion", step + 1)).replace(str(step + 1), "")  # not given away
 
 
-def test_a_shape_exercise_accepts_a_size_or_a_list_and_names_both_tuples():
+def test_a_shape_exercise_accepts_a_size_a_list_or_an_integer_tensor_and_does_not_give_it_away():
     shape = expected("parametros-segunda-capa")
     assert check("parametros-segunda-capa", torch.Size(shape))
     assert check("parametros-segunda-capa", list(shape))
-    flipped = tuple(reversed(shape)) + (1,)
-    assert f"tu respuesta es {flipped}, se esperaba {shape}" in repr(check("parametros-segunda-capa", flipped))
+    assert check("parametros-segunda-capa", torch.tensor(shape))
+    off = (shape[0], shape[1] + 1)
+    message = repr(check("parametros-segunda-capa", off))
+    assert f"tu respuesta es {off}, que no coincide con la esperada en el número 2" in message
+    assert str(shape) not in message
+    both = (shape[0] + 1, shape[1] + 1)
+    assert "en los números 1 y 2" in repr(check("parametros-segunda-capa", both))
+    assert f"tu respuesta {shape + (1,)} tiene 3 enteros, se esperaban 2" in repr(check("parametros-segunda-capa", shape + (1,)))
     assert "se esperaba una tupla de 2 enteros" in repr(check("parametros-segunda-capa", "3, 2"))
+    assert "se esperaba una tupla de 2 enteros" in repr(check("parametros-segunda-capa", torch.ones(2)))
+
+
+def test_a_number_where_a_one_element_shape_is_expected_says_how_to_write_the_tuple():
+    shapes = expected("parametros-formas")
+    given = shapes[:2] + (shapes[2][0],) + shapes[3:]
+    message = repr(check("parametros-formas", given))
+    assert f"en el elemento 3, tu respuesta es el número {shapes[2][0]}, no una tupla" in message
+    assert f"se escribe ({shapes[2][0]},)" in message
 
 
 def test_a_tuple_of_answers_names_the_wrong_element():
     shapes = expected("parametros-formas")
     given = shapes[:2] + ((9,),) + shapes[3:]
-    assert f"en el elemento 3, tu respuesta es (9,), se esperaba {shapes[2]}" in repr(check("parametros-formas", given))
+    assert "en el elemento 3, tu respuesta es (9,), que no coincide con la esperada en el número 1" in repr(check("parametros-formas", given))
     assert f"tu respuesta tiene 3 elementos, se esperaban {len(shapes)}" in repr(check("parametros-formas", shapes[:3]))
     assert "se esperaba una tupla de 4 elementos" in repr(check("parametros-formas", 7))
 
 
-def test_an_unknown_id_is_a_value_error_naming_the_chapters_ids():
+def test_an_unknown_id_is_a_value_error_naming_the_chapters_ids_or_the_chapters():
     with pytest.raises(ValueError, match="unknown exercise id 'bucle-relux'; known ids: bucle-") as raised:
         check("bucle-relux", None)
     assert all(i in str(raised.value) for i in IDS if i.startswith("bucle-"))
-    with pytest.raises(ValueError, match="unknown exercise id 'nada'"):
-        expected("nada")
+    assert "parametros-" not in str(raised.value)
+    with pytest.raises(ValueError, match="unknown exercise id 'paso_fila-lote'; ids start with a chapter: ") as raised:
+        expected("paso_fila-lote")
+    chapters = {EXERCISES[i].chapter for i in IDS}
+    assert str(raised.value).endswith(", ".join(sorted(chapters)))
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_checking_leaves_the_callers_random_state_alone(exercise_id):
+    torch.manual_seed(123)
+    before = torch.random.get_rng_state()
+    check(exercise_id, None)
+    check(exercise_id, expected(exercise_id))
+    assert torch.equal(torch.random.get_rng_state(), before)
 
 
 def test_bad_arguments_are_type_errors():
-    with pytest.raises(TypeError, match="exercise_id must be a str such as 'bucle-relu', got int"):
+    with pytest.raises(TypeError, match="exercise_id must be a str such as 'bucle-cinco-pasos', got int"):
         check(3, None)
     with pytest.raises(TypeError, match="strict must be True or False, got str"):
         check(IDS[0], None, strict="yes")

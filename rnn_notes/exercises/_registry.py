@@ -52,17 +52,21 @@ def exercise(exercise_id: str) -> Callable[[Callable[[], Answer]], Callable[[], 
 def find(exercise_id: object) -> Exercise:
     """Return the registered exercise ``exercise_id``; an unknown id names the known ones."""
     if not isinstance(exercise_id, str):
-        raise TypeError(f"exercise_id must be a str such as 'bucle-relu', got {type(exercise_id).__name__}")
+        raise TypeError(f"exercise_id must be a str such as 'bucle-cinco-pasos', got {type(exercise_id).__name__}")
     if exercise_id not in EXERCISES:
-        chapter = exercise_id.rsplit("-", 1)[0]
-        same_chapter = sorted(i for i in EXERCISES if i.startswith(chapter + "-")) or sorted(EXERCISES)
-        raise ValueError(f"unknown exercise id {exercise_id!r}; known ids: {', '.join(same_chapter)}")
+        same_chapter = sorted(i for i in EXERCISES if exercise_id.startswith(EXERCISES[i].chapter + "-"))
+        if same_chapter:
+            raise ValueError(f"unknown exercise id {exercise_id!r}; known ids: {', '.join(same_chapter)}")
+        chapters = sorted({e.chapter for e in EXERCISES.values()})
+        raise ValueError(f"unknown exercise id {exercise_id!r}; ids start with a chapter: {', '.join(chapters)}")
     return EXERCISES[exercise_id]
 
 
 def expected(exercise_id: str) -> Answer:
-    """The answer of an exercise, computed now from its definition."""
-    return find(exercise_id).answer()
+    """The answer of an exercise, computed now from its definition; the caller's random state is left as it was."""
+    exercise = find(exercise_id)
+    with torch.random.fork_rng(devices=[]):
+        return exercise.answer()
 
 
 @dataclass(frozen=True)
@@ -96,7 +100,7 @@ def check(exercise_id: str, answer: object, *, strict: bool = False) -> Feedback
             "Escribe tu respuesta en lugar de None y vuelve a ejecutar la celda.",
         )
     else:
-        problem = difference(answer, exercise.answer())
+        problem = difference(answer, expected(exercise.id))
         if problem is None:
             feedback = Feedback(exercise.id, "correct", f"✔ Ejercicio {exercise.id}: correcto.")
         else:
@@ -116,7 +120,7 @@ def difference(answer: object, expected: Answer) -> str | None:
         return sizes_difference(answer, expected)
     if isinstance(expected, tuple):
         if not isinstance(answer, (tuple, list)):
-            return f"se esperaba una tupla de {len(expected)} elementos, tu respuesta es de tipo {type(answer).__name__}"
+            return f"se esperaba una tupla de {count(len(expected))}, tu respuesta es de tipo {type(answer).__name__}"
         if len(answer) != len(expected):
             return f"tu respuesta tiene {count(len(answer))}, se esperaban {len(expected)}"
         for position, (given, wanted) in enumerate(zip(answer, expected), start=1):
@@ -157,21 +161,34 @@ def integer_difference(answer: object, expected: int) -> str | None:
         answer = answer.item()
     if isinstance(answer, bool) or not isinstance(answer, int):
         return f"se esperaba un número entero, tu respuesta es de tipo {type(answer).__name__}"
-    return None if answer == expected else f"tu respuesta es {answer}, se esperaba {expected}"
+    if answer == expected:
+        return None
+    return f"tu respuesta es {answer}, que no es la esperada (la esperada es {'mayor' if expected > answer else 'menor'})"
 
 
 def sizes_difference(answer: object, expected: tuple[int, ...]) -> str | None:
-    """Compare a tuple of whole numbers, such as a shape; a list or ``torch.Size`` also counts."""
+    """Compare a tuple of whole numbers, such as a shape; a list, a ``torch.Size`` or a 1-D integer tensor also counts.
+
+    A wrong answer is told where it differs, not what was expected: guessing must not reveal it.
+    """
+    if isinstance(answer, Tensor) and answer.dim() == 1 and not answer.is_floating_point():
+        answer = answer.tolist()
+    if type(answer) is int and len(expected) == 1:
+        return f"tu respuesta es el número {answer}, no una tupla: una tupla de un elemento se escribe ({answer},)"
     if not isinstance(answer, (tuple, list)) or not all(type(item) is int for item in answer):
-        return f"se esperaba una tupla de {len(expected)} enteros, tu respuesta es {answer!r}"
-    if tuple(answer) != expected:
-        return f"tu respuesta es {sizes(answer)}, se esperaba {sizes(expected)}"
+        return f"se esperaba una tupla de {count(len(expected), 'entero')}, tu respuesta es {answer!r}"
+    if len(answer) != len(expected):
+        return f"tu respuesta {sizes(answer)} tiene {count(len(answer), 'entero')}, se esperaban {len(expected)}"
+    wrong = [str(i) for i, (given, wanted) in enumerate(zip(answer, expected), start=1) if given != wanted]
+    if wrong:
+        where = f"el número {wrong[0]}" if len(wrong) == 1 else f"los números {', '.join(wrong[:-1])} y {wrong[-1]}"
+        return f"tu respuesta es {sizes(answer)}, que no coincide con la esperada en {where}"
     return None
 
 
-def count(number: int) -> str:
+def count(number: int, noun: str = "elemento") -> str:
     """``1 elemento``, ``3 elementos``."""
-    return f"{number} elemento" + ("" if number == 1 else "s")
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def index(position: tuple[Tensor, ...]) -> str:
