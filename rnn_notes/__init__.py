@@ -16,7 +16,7 @@ from .display import (
     trace_rows,
 )
 from .equations import latex_product
-from .example import seed_rnn, seed_sequence
+from .example import seed_rnn, seed_sequence, seeded
 from .exercises import check
 from .figures import (
     SiteFigure,
@@ -103,6 +103,7 @@ __all__ = [
     "run_in_chunks",
     "seed_rnn",
     "seed_sequence",
+    "seeded",
     "spanish_number",
     "site_figure",
     "stacked_network",
