@@ -17,8 +17,9 @@ SPHINXOPTS ?=
 html: $(STAMP) $(KERNEL_CONFIG)
 	$(BIN)/sphinx-build -j auto -c . -b html -nW --keep-going $(SPHINXOPTS) docs _build/html
 
+# -n auto: the tests run on every core (pytest-xdist); `pytest -m unit` alone needs no workers.
 test: html
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 serve: $(STAMP) $(KERNEL_CONFIG)
 	$(BIN)/sphinx-autobuild -c . -n --keep-going $(SPHINXOPTS) --watch tests/published_links.txt --watch rnn_notes docs _build/html
