@@ -9,27 +9,29 @@ from torch import nn
 
 from rnn_notes import BackStep, bptt, jacobian_norms, seed_rnn, seed_sequence, state_jacobians, trace_bptt
 
+from strategies import NONLINEARITIES, NUM_LAYERS, SEEDS, SIZES, batches
+
 pytestmark = pytest.mark.unit
 
 
 @st.composite
 def cases(draw, one_layer=False):
     """An nn.RNN, its input, h0 (or None) and the loss weights grad_output, grad_h_n (or None)."""
-    torch.manual_seed(draw(st.integers(0, 2**16)))
+    torch.manual_seed(draw(SEEDS))
     dtype = draw(st.sampled_from([torch.float64, torch.float64, torch.float32]))
-    num_layers = 1 if one_layer else draw(st.integers(1, 3))
+    num_layers = 1 if one_layer else draw(NUM_LAYERS)
     bidirectional = False if one_layer else draw(st.booleans())
     rnn = nn.RNN(
-        draw(st.integers(1, 4)),
-        draw(st.integers(1, 4)),
+        draw(SIZES),
+        draw(SIZES),
         num_layers=num_layers,
-        nonlinearity=draw(st.sampled_from(["tanh", "relu"])),
+        nonlinearity=draw(NONLINEARITIES),
         bias=draw(st.booleans()),
         batch_first=draw(st.booleans()),
         bidirectional=bidirectional,
     ).to(dtype)
     states = num_layers * (2 if bidirectional else 1)
-    batch = draw(st.one_of(st.none(), st.integers(1, 1 if one_layer else 3)))  # None: unbatched
+    batch = draw(batches(1 if one_layer else 3))  # None: unbatched
     seq_len = draw(st.integers(1, 5))
     if batch is None:
         x_shape, h_shape = (seq_len, rnn.input_size), (states, rnn.hidden_size)

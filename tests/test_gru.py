@@ -10,6 +10,8 @@ from torch import nn
 
 from rnn_notes import gate_blocks, gru_cell, gru_gates, gru_parameter_rows, layer_comparison, manual_gru
 
+from strategies import NUM_LAYERS, SEEDS, bit_for_bit_args, call_args, layer_args
+
 pytestmark = pytest.mark.unit
 
 
@@ -29,19 +31,7 @@ def _input(batch, seq_len, input_size, batch_first, dtype=torch.float32, require
 
 
 @settings(max_examples=50, deadline=None)
-@given(
-    seed=st.integers(0, 2**16),
-    input_size=st.integers(1, 4),
-    hidden_size=st.integers(1, 4),
-    num_layers=st.integers(1, 3),
-    bidirectional=st.booleans(),
-    bias=st.booleans(),
-    batch_first=st.booleans(),
-    dtype=st.sampled_from([torch.float32, torch.float64]),
-    batch=st.one_of(st.none(), st.integers(1, 3)),  # None: unbatched input
-    seq_len=st.integers(1, 4),
-    with_h0=st.booleans(),
-)
+@given(**layer_args(), **call_args(), with_h0=st.booleans())
 def test_matches_nn_gru(seed, input_size, hidden_size, num_layers, bidirectional, bias,
                         batch_first, dtype, batch, seq_len, with_h0):
     torch.manual_seed(seed)
@@ -66,17 +56,7 @@ def test_matches_nn_gru(seed, input_size, hidden_size, num_layers, bidirectional
 
 
 @settings(max_examples=40, deadline=None)
-@given(
-    seed=st.integers(0, 2**16),
-    input_size=st.integers(1, 40),
-    hidden_size=st.integers(1, 12),
-    num_layers=st.integers(1, 3),
-    bidirectional=st.booleans(),
-    bias=st.booleans(),
-    batch_first=st.booleans(),
-    batch=st.one_of(st.none(), st.integers(1, 3)),
-    seq_len=st.integers(1, 8),
-)
+@given(**bit_for_bit_args())
 def test_bit_for_bit_on_cpu(seed, input_size, hidden_size, num_layers, bidirectional, bias,
                             batch_first, batch, seq_len):
     """The layer's own operations in its order: the same bits as nn.GRU on the CPU."""
@@ -91,14 +71,8 @@ def test_bit_for_bit_on_cpu(seed, input_size, hidden_size, num_layers, bidirecti
 
 
 @settings(max_examples=30, deadline=None)
-@given(
-    seed=st.integers(0, 2**16),
-    input_size=st.integers(1, 5),
-    hidden_size=st.integers(1, 5),
-    num_layers=st.integers(1, 3),
-    bidirectional=st.booleans(),
-    bias=st.booleans(),
-)
+@given(seed=SEEDS, input_size=st.integers(1, 5), hidden_size=st.integers(1, 5), num_layers=NUM_LAYERS,
+       bidirectional=st.booleans(), bias=st.booleans())
 def test_gates_reassemble_the_stacked_parameters(seed, input_size, hidden_size, num_layers,
                                                  bidirectional, bias):
     torch.manual_seed(seed)
@@ -134,7 +108,7 @@ def test_gates_are_views_that_carry_gradients():
 
 
 @settings(max_examples=30, deadline=None)
-@given(seed=st.integers(0, 2**16), input_size=st.integers(1, 5), hidden_size=st.integers(1, 5))
+@given(seed=SEEDS, input_size=st.integers(1, 5), hidden_size=st.integers(1, 5))
 def test_one_step_gate_by_gate_equals_the_layer(seed, input_size, hidden_size):
     """PyTorch's documented equations, gate by gate with the named blocks, give the layer's first step."""
     torch.manual_seed(seed)
@@ -163,7 +137,7 @@ def _merge_biases(module, gate_rows):
 
 
 @settings(max_examples=20, deadline=None)
-@given(seed=st.integers(0, 2**16))
+@given(seed=SEEDS)
 def test_merging_biases_is_harmless_in_rnn_but_not_in_gru(seed):
     torch.manual_seed(seed)
     rnn, gru = nn.RNN(3, 4).double(), nn.GRU(3, 4).double()

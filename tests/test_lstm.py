@@ -9,6 +9,8 @@ from torch import nn
 from rnn_notes import (cell_jacobians, cell_state_gradients, forget_products, jacobian_norms, lstm_cell,
                        lstm_gates, manual_lstm, spanish_number, trace_lstm, with_forget_bias)
 
+from strategies import SEEDS, SIZES, call_args, layer_args
+
 pytestmark = [pytest.mark.unit, pytest.mark.filterwarnings("ignore:LSTM with projections is not supported with oneDNN")]
 
 
@@ -25,20 +27,9 @@ def _flat(result):
 
 
 @settings(max_examples=50, deadline=None)
-@given(
-    seed=st.integers(0, 2**16),
-    input_size=st.integers(1, 4),
-    hidden_size=st.integers(1, 4),
-    proj=st.integers(0, 3),  # proj_size must be < hidden_size; 0 is no projection
-    num_layers=st.integers(1, 3),
-    bidirectional=st.booleans(),
-    bias=st.booleans(),
-    batch_first=st.booleans(),
-    dtype=st.sampled_from([torch.float32, torch.float64]),
-    batch=st.one_of(st.none(), st.integers(1, 3)),  # None: unbatched input
-    seq_len=st.integers(1, 4),
-    with_hx=st.booleans(),
-)
+@given(**layer_args(), **call_args(),
+       proj=st.integers(0, 3),  # proj_size must be < hidden_size; 0 is no projection
+       with_hx=st.booleans())
 def test_matches_nn_lstm(seed, input_size, hidden_size, proj, num_layers, bidirectional, bias,
                          batch_first, dtype, batch, seq_len, with_hx):
     proj_size = proj if proj < hidden_size else 0
@@ -71,16 +62,8 @@ def test_matches_nn_lstm(seed, input_size, hidden_size, proj, num_layers, bidire
 
 
 @settings(max_examples=30, deadline=None)
-@given(
-    seed=st.integers(0, 2**16),
-    hidden_size=st.integers(2, 6),
-    num_layers=st.integers(1, 2),
-    bidirectional=st.booleans(),
-    bias=st.booleans(),
-    float64=st.booleans(),
-    batch=st.integers(1, 3),
-    seq_len=st.integers(1, 6),
-)
+@given(seed=SEEDS, hidden_size=st.integers(2, 6), num_layers=st.integers(1, 2), bidirectional=st.booleans(),
+       bias=st.booleans(), float64=st.booleans(), batch=st.integers(1, 3), seq_len=st.integers(1, 6))
 def test_bit_for_bit_where_the_layer_uses_its_generic_cpu_path(seed, hidden_size, num_layers, bidirectional,
                                                                bias, float64, batch, seq_len):
     """float64, or float32 with proj_size (which oneDNN does not take): the layer's operations, the same bits."""
@@ -96,15 +79,8 @@ def test_bit_for_bit_where_the_layer_uses_its_generic_cpu_path(seed, hidden_size
 
 
 @settings(max_examples=30, deadline=None)
-@given(
-    seed=st.integers(0, 2**16),
-    input_size=st.integers(1, 5),
-    hidden_size=st.integers(2, 5),
-    proj=st.booleans(),
-    num_layers=st.integers(1, 2),
-    bidirectional=st.booleans(),
-    bias=st.booleans(),
-)
+@given(seed=SEEDS, input_size=st.integers(1, 5), hidden_size=st.integers(2, 5), proj=st.booleans(),
+       num_layers=st.integers(1, 2), bidirectional=st.booleans(), bias=st.booleans())
 def test_gates_reassemble_the_stacked_weights(seed, input_size, hidden_size, proj, num_layers,
                                               bidirectional, bias):
     torch.manual_seed(seed)
@@ -139,16 +115,8 @@ def test_gate_blocks_are_views_gradients_reach_the_layer():
 
 
 @settings(max_examples=30, deadline=None)
-@given(
-    seed=st.integers(0, 2**16),
-    input_size=st.integers(1, 4),
-    hidden_size=st.integers(2, 4),
-    proj=st.booleans(),
-    bias=st.booleans(),
-    seq_len=st.integers(1, 5),
-    batched=st.booleans(),
-    with_hx=st.booleans(),
-)
+@given(seed=SEEDS, input_size=SIZES, hidden_size=st.integers(2, 4), proj=st.booleans(), bias=st.booleans(),
+       seq_len=st.integers(1, 5), batched=st.booleans(), with_hx=st.booleans())
 def test_trace_gate_by_gate_equals_the_layer(seed, input_size, hidden_size, proj, bias, seq_len,
                                              batched, with_hx):
     torch.manual_seed(seed)
@@ -208,15 +176,8 @@ def _autograd_cell_jacobians(lstm, x, hx):
 
 
 @settings(max_examples=25, deadline=None)
-@given(
-    seed=st.integers(0, 2**16),
-    input_size=st.integers(1, 3),
-    hidden_size=st.integers(1, 4),
-    proj=st.booleans(),
-    bias=st.booleans(),
-    seq_len=st.integers(1, 5),
-    with_hx=st.booleans(),
-)
+@given(seed=SEEDS, input_size=st.integers(1, 3), hidden_size=SIZES, proj=st.booleans(), bias=st.booleans(),
+       seq_len=st.integers(1, 5), with_hx=st.booleans())
 def test_cell_jacobians_match_autograd(seed, input_size, hidden_size, proj, bias, seq_len, with_hx):
     torch.manual_seed(seed)
     proj_size = hidden_size - 1 if proj and hidden_size > 1 else 0
@@ -232,7 +193,7 @@ def test_cell_jacobians_match_autograd(seed, input_size, hidden_size, proj, bias
 
 
 @settings(max_examples=25, deadline=None)
-@given(seed=st.integers(0, 2**16), hidden_size=st.integers(1, 4), seq_len=st.integers(1, 6))
+@given(seed=SEEDS, hidden_size=SIZES, seq_len=st.integers(1, 6))
 def test_forget_products_are_the_direct_path(seed, hidden_size, seq_len):
     """With W_h* = 0 the gates do not see h, so the only path from c_t to c_T is through the forget gates."""
     torch.manual_seed(seed)

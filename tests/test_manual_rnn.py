@@ -8,6 +8,8 @@ from torch import nn
 
 from rnn_notes import manual_rnn, seed_rnn, seed_sequence
 
+from strategies import NONLINEARITIES, bit_for_bit_args, call_args, layer_args
+
 pytestmark = pytest.mark.unit
 
 
@@ -18,20 +20,7 @@ def _grads(outputs, weights, inputs):
 
 
 @settings(max_examples=60, deadline=None)
-@given(
-    seed=st.integers(0, 2**16),
-    input_size=st.integers(1, 4),
-    hidden_size=st.integers(1, 4),
-    num_layers=st.integers(1, 3),
-    bidirectional=st.booleans(),
-    nonlinearity=st.sampled_from(["tanh", "relu"]),
-    bias=st.booleans(),
-    batch_first=st.booleans(),
-    dtype=st.sampled_from([torch.float32, torch.float64]),
-    batch=st.one_of(st.none(), st.integers(1, 3)),  # None: unbatched input
-    seq_len=st.integers(1, 4),
-    with_h0=st.booleans(),
-)
+@given(**layer_args(), **call_args(), nonlinearity=NONLINEARITIES, with_h0=st.booleans())
 def test_matches_nn_rnn(seed, input_size, hidden_size, num_layers, bidirectional,
                         nonlinearity, bias, batch_first, dtype, batch, seq_len, with_h0):
     torch.manual_seed(seed)
@@ -58,17 +47,7 @@ def test_matches_nn_rnn(seed, input_size, hidden_size, num_layers, bidirectional
 
 
 @settings(max_examples=60, deadline=None)
-@given(
-    seed=st.integers(0, 2**16),
-    input_size=st.integers(1, 40),
-    hidden_size=st.integers(1, 12),
-    num_layers=st.integers(1, 3),
-    bidirectional=st.booleans(),
-    bias=st.booleans(),
-    batch_first=st.booleans(),
-    batch=st.one_of(st.none(), st.integers(1, 3)),
-    seq_len=st.integers(1, 8),
-)
+@given(**bit_for_bit_args())
 def test_bit_for_bit_on_cpu(seed, input_size, hidden_size, num_layers, bidirectional, bias,
                             batch_first, batch, seq_len):
     """The layer's own operations in its order: not just close, the same bits (on the CPU)."""

@@ -11,6 +11,8 @@ from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_
 
 from rnn_notes import manual_rnn
 
+from strategies import DTYPES, NONLINEARITIES, NUM_LAYERS, SEEDS, equal_sequence_lengths, layer_args, sequence_lengths
+
 pytestmark = pytest.mark.unit
 
 
@@ -66,23 +68,8 @@ def _run(seed, lengths, input_size, hidden_size, num_layers, bidirectional, nonl
 
 
 @settings(max_examples=60, deadline=None)
-@given(
-    seed=st.integers(0, 2**16),
-    lengths=st.one_of(
-        st.lists(st.integers(1, 4), min_size=1, max_size=4),
-        st.tuples(st.integers(1, 4), st.integers(1, 4)).map(lambda nb: [nb[0]] * nb[1]),  # all equal
-    ),
-    input_size=st.integers(1, 4),
-    hidden_size=st.integers(1, 4),
-    num_layers=st.integers(1, 3),
-    bidirectional=st.booleans(),
-    nonlinearity=st.sampled_from(["tanh", "relu"]),
-    bias=st.booleans(),
-    batch_first=st.booleans(),
-    enforce_sorted=st.booleans(),
-    dtype=st.sampled_from([torch.float32, torch.float64]),
-    with_h0=st.booleans(),
-)
+@given(**layer_args(), lengths=st.one_of(sequence_lengths(4), equal_sequence_lengths(4)),
+       nonlinearity=NONLINEARITIES, enforce_sorted=st.booleans(), dtype=DTYPES, with_h0=st.booleans())
 def test_matches_nn_rnn_on_packed_input(seed, lengths, input_size, hidden_size, num_layers,
                                         bidirectional, nonlinearity, bias, batch_first,
                                         enforce_sorted, dtype, with_h0):
@@ -104,14 +91,8 @@ def test_every_configuration(lengths, num_layers, bidirectional, batch_first, en
 
 
 @settings(max_examples=30, deadline=None)
-@given(
-    seed=st.integers(0, 2**16),
-    lengths=st.lists(st.integers(1, 6), min_size=1, max_size=4),
-    input_size=st.integers(1, 40),
-    hidden_size=st.integers(1, 12),
-    num_layers=st.integers(1, 3),
-    bidirectional=st.booleans(),
-)
+@given(seed=SEEDS, lengths=sequence_lengths(6), input_size=st.integers(1, 40), hidden_size=st.integers(1, 12),
+       num_layers=NUM_LAYERS, bidirectional=st.booleans())
 def test_bit_for_bit_on_cpu(seed, lengths, input_size, hidden_size, num_layers, bidirectional):
     """The layer's packed loop in its order: the same bits, not just close (on the CPU)."""
     torch.manual_seed(seed)

@@ -8,6 +8,8 @@ from torch import nn
 
 from rnn_notes import StepTrace, seed_rnn, seed_sequence, trace_rnn
 
+from strategies import NONLINEARITIES, SEEDS, SIZES, layer_args
+
 pytestmark = pytest.mark.unit
 
 
@@ -47,17 +49,9 @@ def test_seed_example():
 
 
 @settings(max_examples=30, deadline=None)
-@given(
-    seed=st.integers(0, 2**16),
-    input_size=st.integers(1, 4),
-    hidden_size=st.integers(1, 4),
-    seq_len=st.integers(1, 5),
-    nonlinearity=st.sampled_from(["tanh", "relu"]),
-    bias=st.booleans(),
-    batch_first=st.booleans(),
-    shape=st.sampled_from(["unbatched", "batch of one"]),
-    with_h0=st.booleans(),
-)
+@given(seed=SEEDS, input_size=SIZES, hidden_size=SIZES, seq_len=st.integers(1, 5), nonlinearity=NONLINEARITIES,
+       bias=st.booleans(), batch_first=st.booleans(), shape=st.sampled_from(["unbatched", "batch of one"]),
+       with_h0=st.booleans())
 def test_random_single_sequences(seed, input_size, hidden_size, seq_len, nonlinearity,
                                  bias, batch_first, shape, with_h0):
     torch.manual_seed(seed)
@@ -108,19 +102,8 @@ def _first_layers(rnn, n):
 
 
 @settings(max_examples=40, deadline=None)
-@given(
-    seed=st.integers(0, 2**16),
-    input_size=st.integers(1, 4),
-    hidden_size=st.integers(1, 4),
-    seq_len=st.integers(1, 5),
-    num_layers=st.integers(1, 3),
-    bidirectional=st.booleans(),
-    nonlinearity=st.sampled_from(["tanh", "relu"]),
-    bias=st.booleans(),
-    batch_first=st.booleans(),
-    with_h0=st.booleans(),
-    data=st.data(),
-)
+@given(**layer_args(), seq_len=st.integers(1, 5), nonlinearity=NONLINEARITIES, with_h0=st.booleans(),
+       data=st.data())
 def test_any_layer_and_direction(seed, input_size, hidden_size, seq_len, num_layers, bidirectional,
                                  nonlinearity, bias, batch_first, with_h0, data):
     layer = data.draw(st.integers(0, num_layers - 1), label="layer")
