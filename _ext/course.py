@@ -23,7 +23,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from exercises import exercises, students_notebook
+from exercises import download_links, exercises, students_notebook
 from jupyter_markdown import Warn, markdown_parser, plain_markdown
 from notebook_cache import failed_pages, is_notebook
 
@@ -107,14 +107,8 @@ def add_download_box(app: Sphinx, doctree: nodes.document, docname: str) -> None
     if app.builder.format != "html" or not is_chapter(app.env, docname) or docname in failed_pages(app.env):
         return
     name = Path(docname).name
-    links = nodes.paragraph()
     notebook = "cuaderno, con los ejercicios por resolver" if exercises(app.env).get(docname) else "cuaderno ejecutado"
-    for filename, text in ((f"{name}.ipynb", notebook), (f"{name}.md", "fuente MyST")):
-        if len(links):
-            links += nodes.Text(" · ")
-        ref = addnodes.download_reference("", "", refuri=filename)
-        ref += nodes.inline("", f"{text} ({filename})")
-        links += ref
+    links = download_links([(f"{name}.ipynb", notebook), (f"{name}.md", "fuente MyST")])
     box = nodes.admonition("", nodes.title("", "Ejecuta este capítulo"), classes=["tip", "downloads"])
     box += nodes.paragraph("", "Descarga el cuaderno y ábrelo en Jupyter con rnn_notes instalado:")
     box += links

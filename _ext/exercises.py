@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import ast
 import json
+import posixpath
+from html import escape
 from pathlib import Path
 from typing import NamedTuple
-
-from html import escape
 
 from docutils import nodes
 from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput
@@ -81,7 +81,7 @@ def collect(app: Sphinx, doctree: nodes.document) -> None:
             if "hide-cell" not in tags(cell["cell_metadata"]):
                 raise ValueError("a solution cell must also be tagged hide-cell, so the page shows it closed")
             exercise = solution_id(source.astext() if source is not None else "")
-            if section is None or section.parent is None or not section["ids"]:
+            if section is None or not section["ids"]:
                 raise ValueError("a solution must be inside its exercise's labelled section")
         except ValueError as error:
             logger.warning(str(error), location=cell)
@@ -144,38 +144,45 @@ def chapter_order(env: BuildEnvironment) -> list[str]:
     return order
 
 
+def download_links(files: list[tuple[str, str]]) -> nodes.paragraph:
+    """A line of download links, ``text (file)``, separated by middle dots."""
+    line = nodes.paragraph()
+    for index, (uri, text) in enumerate(files):
+        if index:
+            line += nodes.Text(" · ")
+        ref = addnodes.download_reference("", "", refuri=uri)
+        ref += nodes.inline("", f"{text} ({posixpath.basename(uri)})")
+        line += ref
+    return line
+
+
+def chapter_item(app: Sphinx, docname: str, chapter: str, found: list[Found]) -> nodes.list_item:
+    """A chapter's entry of the list: its title, its two notebooks and its exercises, linked from ``docname``."""
+    uri = app.builder.get_relative_uri(docname, chapter)
+    folder, name = posixpath.dirname(uri), Path(chapter).name
+    notebooks = [(posixpath.join(folder, f"{name}.ipynb"), "para estudiantes"),
+                 (posixpath.join(folder, f"{name}-soluciones.ipynb"), "con soluciones")]
+    line = nodes.paragraph()
+    line += nodes.reference("", app.env.titles[chapter].astext(), internal=True, refuri=uri)
+    line += nodes.Text(". Cuadernos: ")
+    line += download_links(notebooks).children
+    entries = nodes.bullet_list()
+    for item in found:
+        entry = nodes.paragraph()
+        entry += nodes.reference("", item.title, internal=True, refuri=f"{uri}#{item.label}")
+        entry += nodes.Text(" ")
+        entry += nodes.literal("", item.exercise)
+        entries += nodes.list_item("", entry)
+    return nodes.list_item("", line, entries)
+
+
 def fill_lists(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Replace each ``exercise-list`` by the list of exercises, linked from ``docname``."""
-    placeholders = list(doctree.findall(exercise_list))
-    if not placeholders:
-        return
+    """Replace each ``exercise-list`` by the list of exercises, chapter by chapter in reading order."""
     order = chapter_order(app.env)
-    found = exercises(app.env)
-    chapters = sorted((name for name in found if found[name]), key=lambda name: (order.index(name) if name in order else len(order), name))
-    titles = app.env.titles
-    for placeholder in placeholders:
-        items = nodes.bullet_list()
-        for chapter in chapters:
-            uri = app.builder.get_relative_uri(docname, chapter)
-            line = nodes.paragraph()
-            line += nodes.reference("", titles[chapter].astext(), internal=True, refuri=uri)
-            line += nodes.Text(". Cuadernos: ")
-            name = Path(chapter).name
-            for index, (filename, text) in enumerate(((f"{name}.ipynb", "para estudiantes"), (f"{name}-soluciones.ipynb", "con soluciones"))):
-                if index:
-                    line += nodes.Text(" · ")
-                ref = addnodes.download_reference("", "", refuri=str(Path(uri).parent / filename).removeprefix("./"))
-                ref += nodes.inline("", f"{text} ({filename})")
-                line += ref
-            exercises_of = nodes.bullet_list()
-            for item in found[chapter]:
-                entry = nodes.paragraph()
-                entry += nodes.reference("", item.title, internal=True, refuri=f"{uri}#{item.label}")
-                entry += nodes.Text(" ")
-                entry += nodes.literal("", item.exercise)
-                exercises_of += nodes.list_item("", entry)
-            items += nodes.list_item("", line, exercises_of)
-        placeholder.replace_self(items)
+    found = {name: items for name, items in exercises(app.env).items() if items}
+    chapters = sorted(found, key=lambda name: (order.index(name) if name in order else len(order), name))
+    for placeholder in list(doctree.findall(exercise_list)):
+        placeholder.replace_self(nodes.bullet_list("", *(chapter_item(app, docname, c, found[c]) for c in chapters)))
 
 
 def students_notebook(notebook: dict) -> dict:
