@@ -65,6 +65,12 @@ def test_a_tensor_answer_with_another_shape_names_both_shapes(exercise_id):
     assert f"la forma es {shape_text(given.shape)}, se esperaba {shape_text(answer.shape)}" in message
 
 
+def test_feedback_shows_as_an_html_paragraph_that_wraps():
+    feedback = check("bucle-cinco-pasos", torch.zeros(1, 2))
+    assert feedback._repr_html_() == f'<p class="rnn-notes-check">{feedback.message}</p>'
+    assert check("bucle-cinco-pasos", None)._repr_html_().count("<p") == 1
+
+
 def test_a_wrong_value_says_where_and_by_how_much():
     expected_h = expected("bucle-cinco-pasos")
     given = expected_h.clone()
@@ -113,10 +119,10 @@ def test_a_shape_exercise_accepts_a_size_a_list_or_an_integer_tensor_and_does_no
     assert check("parametros-segunda-capa", torch.tensor(shape))
     off = (shape[0], shape[1] + 1)
     message = repr(check("parametros-segunda-capa", off))
-    assert f"tu respuesta es {off}, que no coincide con la esperada en el número 2" in message
+    assert f"tu respuesta es {off}, que no coincide con la esperada en la posición 2 (contando desde 1)" in message
     assert str(shape) not in message
     both = (shape[0] + 1, shape[1] + 1)
-    assert "en los números 1 y 2" in repr(check("parametros-segunda-capa", both))
+    assert "en las posiciones 1 y 2 (contando desde 1)" in repr(check("parametros-segunda-capa", both))
     assert f"tu respuesta {shape + (1,)} tiene 3 enteros, se esperaban 2" in repr(check("parametros-segunda-capa", shape + (1,)))
     assert "se esperaba una tupla de 2 enteros" in repr(check("parametros-segunda-capa", "3, 2"))
     assert "se esperaba una tupla de 2 enteros" in repr(check("parametros-segunda-capa", torch.ones(2)))
@@ -133,7 +139,7 @@ def test_a_number_where_a_one_element_shape_is_expected_says_how_to_write_the_tu
 def test_a_tuple_of_answers_names_the_wrong_element():
     shapes = expected("parametros-formas")
     given = shapes[:2] + ((9,),) + shapes[3:]
-    assert "en el elemento 3, tu respuesta es (9,), que no coincide con la esperada en el número 1" in repr(check("parametros-formas", given))
+    assert "en el elemento 3, tu respuesta es (9,), que no coincide con la esperada en la posición 1 (contando desde 1)" in repr(check("parametros-formas", given))
     assert f"tu respuesta tiene 3 elementos, se esperaban {len(shapes)}" in repr(check("parametros-formas", shapes[:3]))
     assert "se esperaba una tupla de 4 elementos" in repr(check("parametros-formas", 7))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -82,6 +83,10 @@ class Feedback:
 
     def __repr__(self) -> str:
         return self.message
+
+    def _repr_html_(self) -> str:
+        """The message as a paragraph, so Jupyter and the site wrap it on a narrow screen."""
+        return f'<p class="rnn-notes-check">{html.escape(self.message)}</p>'
 
 
 def check(exercise_id: str, answer: object, *, strict: bool = False) -> Feedback:
@@ -181,8 +186,8 @@ def sizes_difference(answer: object, expected: tuple[int, ...]) -> str | None:
         return f"tu respuesta {sizes(answer)} tiene {count(len(answer), 'entero')}, se esperaban {len(expected)}"
     wrong = [str(i) for i, (given, wanted) in enumerate(zip(answer, expected), start=1) if given != wanted]
     if wrong:
-        where = f"el número {wrong[0]}" if len(wrong) == 1 else f"los números {', '.join(wrong[:-1])} y {wrong[-1]}"
-        return f"tu respuesta es {sizes(answer)}, que no coincide con la esperada en {where}"
+        where = f"la posición {wrong[0]}" if len(wrong) == 1 else f"las posiciones {', '.join(wrong[:-1])} y {wrong[-1]}"
+        return f"tu respuesta es {sizes(answer)}, que no coincide con la esperada en {where} (contando desde 1)"
     return None
 
 
