@@ -11,14 +11,19 @@ import rnn_notes
 pytestmark = pytest.mark.unit
 
 
-@pytest.fixture(scope="module")
-def course(rootdir, tmp_path_factory):
-    """tests/roots/test-course built once: a one-chapter site with labels, code and a broken reference."""
-    srcdir = shutil.copytree(rootdir / "test-course", tmp_path_factory.mktemp("course") / "src")
+def built(rootdir, tmp_path_factory, name: str):
+    """Build tests/roots/test-<name> once in a fresh copy; yield the Sphinx app, clean up after."""
+    srcdir = shutil.copytree(rootdir / f"test-{name}", tmp_path_factory.mktemp(name) / "src")
     app = SphinxTestApp("html", srcdir=srcdir, freshenv=True)
     app.build()
     yield app
     app.cleanup()
+
+
+@pytest.fixture(scope="module")
+def course(rootdir, tmp_path_factory):
+    """tests/roots/test-course built once: a one-chapter site with labels, code and a broken reference."""
+    yield from built(rootdir, tmp_path_factory, "course")
 
 
 def notebook_markdown(app) -> list[str]:
@@ -61,11 +66,7 @@ def test_published_links_list_each_link_with_its_section_title(course):
 @pytest.fixture(scope="module")
 def exercises_site(rootdir, tmp_path_factory):
     """tests/roots/test-exercises built once: a chapter with one good and two faulty solutions, and the list."""
-    srcdir = shutil.copytree(rootdir / "test-exercises", tmp_path_factory.mktemp("exercises") / "src")
-    app = SphinxTestApp("html", srcdir=srcdir, freshenv=True)
-    app.build()
-    yield app
-    app.cleanup()
+    yield from built(rootdir, tmp_path_factory, "exercises")
 
 
 def test_a_solution_off_the_convention_is_a_warning_at_its_cell(exercises_site):

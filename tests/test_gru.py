@@ -153,20 +153,6 @@ def test_merging_biases_is_harmless_in_rnn_but_not_in_gru(seed):
         assert (changed - gru(x)[0]).abs().max() > 1e-6
 
 
-def test_dropout_in_training_mode_is_refused():
-    gru = nn.GRU(3, 2, num_layers=2, dropout=0.5)
-    with pytest.raises(ValueError, match=r"dropout=0\.5.*expected dropout=0 or eval mode"):
-        manual_gru(gru, torch.randn(4, 3))
-
-
-def test_dropout_in_eval_mode_matches():
-    torch.manual_seed(0)
-    gru = nn.GRU(3, 2, num_layers=3, dropout=0.5, bidirectional=True).eval()
-    x = torch.randn(4, 2, 3)
-    for got, want in zip(manual_gru(gru, x), gru(x)):
-        torch.testing.assert_close(got, want)
-
-
 def test_does_not_call_the_layer(monkeypatch):
     torch.manual_seed(0)
     gru = nn.GRU(3, 2)

@@ -208,20 +208,6 @@ def test_forget_products_are_the_direct_path(seed, hidden_size, seq_len):
     torch.testing.assert_close(products[1], trace[-1].f)
 
 
-def test_dropout_in_training_mode_is_refused():
-    lstm = nn.LSTM(3, 2, num_layers=2, dropout=0.5)
-    with pytest.raises(ValueError, match=r"dropout=0\.5.*expected dropout=0 or eval mode"):
-        manual_lstm(lstm, torch.randn(4, 3))
-
-
-def test_dropout_in_eval_mode_matches():
-    torch.manual_seed(0)
-    lstm = nn.LSTM(3, 4, num_layers=3, dropout=0.5, bidirectional=True, proj_size=2).eval()
-    x = torch.randn(4, 2, 3)
-    for got, want in zip(_flat(manual_lstm(lstm, x)), _flat(lstm(x))):
-        torch.testing.assert_close(got, want)
-
-
 LSTM = nn.LSTM(5, 3)
 PROJ = nn.LSTM(5, 3, proj_size=2, num_layers=2)
 

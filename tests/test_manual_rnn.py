@@ -79,20 +79,6 @@ def test_empty_batch_matches_nn_rnn():
         assert got.shape == want.shape
 
 
-def test_dropout_in_training_mode_is_refused():
-    rnn = nn.RNN(3, 2, num_layers=2, dropout=0.5)
-    with pytest.raises(ValueError, match=r"dropout=0\.5.*expected dropout=0 or eval mode"):
-        manual_rnn(rnn, torch.randn(4, 3))
-
-
-def test_dropout_in_eval_mode_matches():
-    torch.manual_seed(0)
-    rnn = nn.RNN(3, 2, num_layers=3, dropout=0.5, bidirectional=True).eval()
-    x = torch.randn(4, 2, 3)
-    for got, want in zip(manual_rnn(rnn, x), rnn(x)):
-        torch.testing.assert_close(got, want)
-
-
 def test_dropout_with_one_layer_matches_in_training_mode():
     # nn.RNN applies dropout only between layers, so one layer has nothing to drop.
     torch.manual_seed(0)
