@@ -76,7 +76,7 @@ def test_a_wrong_value_says_where_and_by_how_much():
     given = expected_h.clone()
     given[1] += 0.5
     message = repr(check("bucle-cinco-pasos", given))
-    assert "el valor difiere del esperado en la posición [1]: la diferencia es 5,0·10⁻¹" in message
+    assert "el valor difiere del esperado en el índice [1]: la diferencia es 5,0·10⁻¹" in message
 
 
 def test_a_float64_answer_of_a_float32_exercise_is_accepted():

@@ -154,7 +154,7 @@ def tensor_difference(answer: object, expected: Tensor) -> str | None:
     except AssertionError:
         gaps = (answer - expected).abs().double()
         gap = gaps.max().item()
-        where = "" if expected.dim() == 0 else f" en la posición {index(torch.unravel_index(gaps.argmax(), gaps.shape))}"
+        where = "" if expected.dim() == 0 else f" en el índice {index(torch.unravel_index(gaps.argmax(), gaps.shape))}"
         size = "infinita" if math.isinf(gap) else spanish_number(gap)
         return f"el valor difiere del esperado{where}: la diferencia es {size}, mayor que la tolerancia"
     return None
