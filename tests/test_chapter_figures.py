@@ -8,20 +8,9 @@ from torch import nn
 
 from rnn_notes import loss_curve, prediction_heads, stacked_network
 from rnn_notes.figures import MAX_STEPS
+from helpers import make_rnn, texts
 
 pytestmark = pytest.mark.unit
-
-
-def texts(drawn) -> list[str]:
-    found = []
-    for ax in drawn.figure.axes:
-        found += [t.get_text() for t in ax.texts]
-    return found
-
-
-def make_rnn(input_size, hidden_size, seed=0, **kwargs) -> nn.RNN:
-    torch.manual_seed(seed)
-    return nn.RNN(input_size, hidden_size, batch_first=True, **kwargs)
 
 
 # -- stacked_network ------------------------------------------------------------------

@@ -24,23 +24,9 @@ from rnn_notes import (
     unrolled_network,
 )
 from rnn_notes.figures import MAX_STEPS
+from helpers import make_rnn, texts
 
 pytestmark = pytest.mark.unit
-
-
-def make_rnn(input_size: int, hidden_size: int, seed: int = 0, **kwargs) -> nn.RNN:
-    torch.manual_seed(seed)
-    return nn.RNN(input_size, hidden_size, batch_first=True, **kwargs)
-
-
-def texts(drawn) -> list[str]:
-    """Every text artist of a figure: the axes' texts and annotations, and the legend's labels."""
-    found = []
-    for ax in drawn.figure.axes:
-        found += [t.get_text() for t in ax.texts]
-        if ax.get_legend():
-            found += [t.get_text() for t in ax.get_legend().get_texts()]
-    return found
 
 
 def svg_comments(svg: str) -> list[str]:

@@ -11,14 +11,9 @@ from torch import nn
 from rnn_notes import gate_blocks, gru_cell, gru_gates, gru_parameter_rows, layer_comparison, manual_gru
 
 from strategies import NUM_LAYERS, SEEDS, bit_for_bit_args, call_args, layer_args
+from helpers import grads, texts
 
 pytestmark = pytest.mark.unit
-
-
-def _grads(outputs, weights, inputs):
-    """Gradients of a fixed random projection of ``outputs`` with respect to ``inputs``."""
-    loss = sum((o * w).sum() for o, w in zip(outputs, weights))
-    return torch.autograd.grad(loss, inputs)
 
 
 def _input(batch, seq_len, input_size, batch_first, dtype=torch.float32, requires_grad=False):
@@ -51,7 +46,7 @@ def test_matches_nn_gru(seed, input_size, hidden_size, num_layers, bidirectional
 
     inputs = [x, *gru.parameters()] + ([h0] if with_h0 else [])
     weights = [torch.randn_like(expected[0]), torch.randn_like(expected[1])]
-    for got, want in zip(_grads(actual, weights, inputs), _grads(expected, weights, inputs)):
+    for got, want in zip(grads(actual, weights, inputs), grads(expected, weights, inputs)):
         torch.testing.assert_close(got, want, **tight)
 
 
@@ -228,16 +223,12 @@ def test_bad_input(error, expected, call):
 # -- The figures and the comparison ------------------------------------------------------
 
 
-def _texts(drawn):
-    return [t.get_text() for t in drawn.figure.axes[0].texts]
-
-
 @pytest.mark.parametrize("input_size, hidden_size", [(5, 2), (3, 4)])
 def test_gru_cell_names_the_layers_shapes(input_size, hidden_size):
     torch.manual_seed(0)
     gru = nn.GRU(input_size, hidden_size)
     drawn = gru_cell(gru)
-    assert {"$r_t$", "$z_t$", "$n_t$", "$h_{t-1}$", "$x_t$", "$h_t$"} <= set(_texts(drawn))
+    assert {"$r_t$", "$z_t$", "$n_t$", "$h_{t-1}$", "$x_t$", "$h_t$"} <= set(texts(drawn))
     assert f"{tuple(gru.weight_ih_l0[:hidden_size].shape)}" in drawn.alt
     assert f"{tuple(gru.weight_hh_l0[:hidden_size].shape)}" in drawn.alt
     assert f"Hᵢₙ = {input_size}" in drawn.caption and "<svg" in drawn.svg
@@ -249,8 +240,8 @@ def test_gate_blocks_draws_one_square_per_number_of_each_weight_ih():
     layers = [nn.RNN(5, 3), nn.LSTM(5, 3), nn.GRU(5, 3)]
     assert len(cells) == sum(layer.weight_ih_l0.numel() for layer in layers)
     for layer in layers:
-        assert str(tuple(layer.weight_ih_l0.shape)) in _texts(drawn)
-    assert [t for t in _texts(drawn) if len(t) == 3 and t.startswith("$")] == [
+        assert str(tuple(layer.weight_ih_l0.shape)) in texts(drawn)
+    assert [t for t in texts(drawn) if len(t) == 3 and t.startswith("$")] == [
         "$i$", "$f$", "$g$", "$o$", "$r$", "$z$", "$n$"]
 
 

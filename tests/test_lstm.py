@@ -10,14 +10,9 @@ from rnn_notes import (cell_jacobians, cell_state_gradients, forget_products, ja
                        lstm_gates, manual_lstm, spanish_number, trace_lstm, with_forget_bias)
 
 from strategies import SEEDS, SIZES, call_args, layer_args
+from helpers import grads
 
 pytestmark = [pytest.mark.unit, pytest.mark.filterwarnings("ignore:LSTM with projections is not supported with oneDNN")]
-
-
-def _grads(outputs, weights, inputs):
-    """Gradients of a fixed random projection of ``outputs`` with respect to ``inputs``."""
-    loss = sum((o * w).sum() for o, w in zip(outputs, weights))
-    return torch.autograd.grad(loss, inputs)
 
 
 def _flat(result):
@@ -57,7 +52,7 @@ def test_matches_nn_lstm(seed, input_size, hidden_size, proj, num_layers, bidire
 
     inputs = [x, *lstm.parameters(), *(hx or ())]
     weights = [torch.randn_like(e) for e in expected]
-    for got, want in zip(_grads(actual, weights, inputs), _grads(expected, weights, inputs)):
+    for got, want in zip(grads(actual, weights, inputs), grads(expected, weights, inputs)):
         torch.testing.assert_close(got, want)
 
 

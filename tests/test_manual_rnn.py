@@ -9,14 +9,9 @@ from torch import nn
 from rnn_notes import manual_rnn, seed_rnn, seed_sequence
 
 from strategies import NONLINEARITIES, bit_for_bit_args, call_args, layer_args
+from helpers import grads
 
 pytestmark = pytest.mark.unit
-
-
-def _grads(outputs, weights, inputs):
-    """Gradients of a fixed random projection of ``outputs`` with respect to ``inputs``."""
-    loss = sum((o * w).sum() for o, w in zip(outputs, weights))
-    return torch.autograd.grad(loss, inputs)
 
 
 @settings(max_examples=60, deadline=None)
@@ -42,7 +37,7 @@ def test_matches_nn_rnn(seed, input_size, hidden_size, num_layers, bidirectional
 
     inputs = [x, *rnn.parameters()] + ([h0] if with_h0 else [])
     weights = [torch.randn_like(expected[0]), torch.randn_like(expected[1])]
-    for got, want in zip(_grads(actual, weights, inputs), _grads(expected, weights, inputs)):
+    for got, want in zip(grads(actual, weights, inputs), grads(expected, weights, inputs)):
         torch.testing.assert_close(got, want)
 
 
