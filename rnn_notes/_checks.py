@@ -156,12 +156,12 @@ def no_training_dropout(rnn: nn.RNNBase) -> None:
         )
 
 
-def one_layer(rnn: nn.RNN, what: str) -> nn.RNN:
-    """Return ``rnn`` if it is a one-layer, one-direction ``nn.RNN``; ``what`` names the caller."""
-    rnn = rnn_module(rnn)
-    if rnn.num_layers != 1 or rnn.bidirectional:
+def one_layer(module: object, what: str, kind: type[nn.RNNBase] = nn.RNN) -> nn.RNNBase:
+    """Return ``module`` if it is a one-layer, one-direction ``kind``; ``what`` names the caller."""
+    module = module_of(module, kind)
+    if module.num_layers != 1 or module.bidirectional:
         raise ValueError(
             f"{what} follows one layer in one direction (num_layers=1, bidirectional=False), "
-            f"got num_layers={rnn.num_layers}, bidirectional={rnn.bidirectional}"
+            f"got num_layers={module.num_layers}, bidirectional={module.bidirectional}"
         )
-    return rnn
+    return module
