@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from numbers import Real
+
 import torch
 from torch import Tensor, nn
 
@@ -61,22 +64,41 @@ def nonlinearity(value: object) -> str:
     return value  # type: ignore[return-value]
 
 
+def integer(name: str, value: object) -> int:
+    """Return ``value`` if it is an int (``True`` and ``False`` are refused)."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    return value
+
+
 def decimals(value: object) -> int:
     """Return ``value`` if it is a non-negative int."""
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(f"decimals must be an int, got {type(value).__name__}")
-    if value < 0:
+    if integer("decimals", value) < 0:
         raise ValueError(f"decimals must be >= 0, got {value}")
     return value
 
 
 def count(name: str, value: object) -> int:
     """Return ``value`` if it is an int >= 1 (a size, a number of classes or steps)."""
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < 1:
+    if integer(name, value) < 1:
         raise ValueError(f"{name} must be >= 1, got {value}")
     return value
+
+
+def real(name: str, value: object) -> float:
+    """Return ``value`` as a float if it is a finite real number (bools, nan and inf are refused)."""
+    if not isinstance(value, Real) or isinstance(value, bool):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    return float(value)
+
+
+def positive(name: str, value: object) -> float:
+    """Return ``value`` as a float if it is a finite real number > 0 (a rate, a threshold, a scale)."""
+    if not real(name, value) > 0:
+        raise ValueError(f"{name} must be a number > 0, got {value!r}")
+    return float(value)
 
 
 def module_of(value: object, kind: type[nn.RNNBase]) -> nn.RNNBase:
