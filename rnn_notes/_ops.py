@@ -7,6 +7,8 @@ from collections.abc import Callable
 import torch
 from torch import Tensor, nn
 
+from . import _layout
+
 
 def affine(x: Tensor, w: Tensor, b: Tensor | None) -> Tensor:
     """Rows ``(..., in)`` to ``x W^T + b`` of shape ``(..., out)``, unchecked (the inner loop uses it)."""
@@ -20,6 +22,11 @@ def fixed(value: float, decimals: int) -> str:
     return text[1:] if text.startswith("-") and float(text) == 0 else text
 
 
+def time_steps(length: int, reverse: bool) -> range:
+    """The time indices ``0..length-1`` in the order a direction reads them (last first if ``reverse``)."""
+    return range(length - 1, -1, -1) if reverse else range(length)
+
+
 def stack_layers(
     module: nn.RNNBase, seq: Tensor, states: tuple[Tensor, ...], run: Callable[..., tuple[Tensor, ...]],
     num_layers: int | None = None,
@@ -31,12 +38,11 @@ def stack_layers(
     ``(out, *last_state)``; each layer reads the one below, both directions concatenated
     (forward first). Returns the top output and the last states, stacked like ``h_n``.
     """
-    directions = (False, True) if module.bidirectional else (False,)
     last = []
     for layer in range(module.num_layers if num_layers is None else num_layers):
         outputs = []
-        for d, reverse in enumerate(directions):
-            index = layer * len(directions) + d
+        for reverse in _layout.directions(module):
+            index = _layout.state_index(module, layer, reverse)
             out, *final = run(seq, *(state[index] for state in states), layer, reverse)
             outputs.append(out)
             last.append(final)

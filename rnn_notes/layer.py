@@ -2,79 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor, nn
 from torch.nn.utils.rnn import PackedSequence
 
-from . import _checks
-from ._ops import affine, as_called, stack_layers
-from .step import ACTIVATIONS
-
-
-@dataclass(frozen=True)
-class Weights:
-    """The four parameters of one layer and direction, as PyTorch stores them."""
-
-    w_ih: Tensor
-    w_hh: Tensor
-    b_ih: Tensor | None
-    b_hh: Tensor | None
+from . import _checks, _layout
+from ._core import ACTIVATIONS, Weights, run_direction, run_layers, weights_of
+from ._ops import affine, as_called, time_steps
+from .packed import packed_rnn
 
 
 def layer_weights(rnn: nn.RNN, layer: int = 0, reverse: bool = False) -> Weights:
     """The parameters of ``layer`` (and the reverse direction if ``reverse``)."""
     rnn = _checks.rnn_module(rnn)
     _checks.layer_index(rnn, layer, reverse)
-    return _weights(rnn, layer, reverse)
-
-
-def _weights(rnn: nn.RNN, layer: int, reverse: bool) -> Weights:
-    """``layer_weights`` without its checks, for callers that checked ``rnn`` once already."""
-    suffix = f"_l{layer}" + ("_reverse" if reverse else "")
-    return Weights(
-        getattr(rnn, "weight_ih" + suffix),
-        getattr(rnn, "weight_hh" + suffix),
-        getattr(rnn, "bias_ih" + suffix) if rnn.bias else None,
-        getattr(rnn, "bias_hh" + suffix) if rnn.bias else None,
-    )
-
-
-def run_direction(
-    inputs: Tensor, h: Tensor, weights: Weights, act: Callable[[Tensor], Tensor], reverse: bool
-) -> tuple[Tensor, Tensor]:
-    """One layer, one direction over ``(seq, batch, input)``; return the states and the last one.
-
-    Same operations in the same order as the layer on the CPU: ``F.linear`` (``x W^T + b``)
-    projects every step's input in one product, then each step adds ``F.linear(h, W_hh, b_hh)``.
-    """
-    projected = F.linear(inputs, weights.w_ih, weights.b_ih)  # (seq*batch, input) x (input, hidden)
-    steps = range(inputs.shape[0] - 1, -1, -1) if reverse else range(inputs.shape[0])
-    states = [None] * inputs.shape[0]
-    for t in steps:
-        h = act(F.linear(h, weights.w_hh, weights.b_hh) + projected[t])
-        states[t] = h
-    return torch.stack(states), h
-
-
-def run_layers(
-    rnn: nn.RNN, seq: Tensor, h0: Tensor, run: Callable[..., tuple[Tensor, Tensor]], num_layers: int | None = None
-) -> tuple[Tensor, Tensor]:
-    """The first ``num_layers`` layers (all by default), each direction by ``run``; the top output and the last states.
-
-    ``run(inputs, h, weights, act, reverse)`` is :func:`run_direction` or its packed
-    counterpart; each layer reads the one below, both directions concatenated (forward first).
-    """
-    act = ACTIVATIONS[rnn.nonlinearity]
-
-    def direction(inputs: Tensor, h: Tensor, layer: int, reverse: bool) -> tuple[Tensor, Tensor]:
-        return run(inputs, h, _weights(rnn, layer, reverse), act, reverse)
-
-    seq, (h_n,) = stack_layers(rnn, seq, (h0,), direction, num_layers)
-    return seq, h_n
+    return weights_of(rnn, layer, reverse)
 
 
 def manual_rnn(
@@ -90,8 +34,6 @@ def manual_rnn(
     ``rnn.eval()`` first.
     """
     if isinstance(x, PackedSequence):
-        from .packed import packed_rnn  # packed.py builds on this module
-
         return packed_rnn(rnn, x, h0)
     rnn = _checks.rnn_module(rnn)
     _checks.no_training_dropout(rnn)
@@ -142,12 +84,11 @@ def trace_rnn(
     trace = []
     with torch.no_grad():
         inputs, _ = run_layers(rnn, seq, h0, run_direction, num_layers=layer)
-        h = h0[layer * (2 if rnn.bidirectional else 1) + int(reverse), 0]
-        steps = range(seq.shape[0], 0, -1) if reverse else range(1, seq.shape[0] + 1)
-        for t in steps:
-            x_t = inputs[t - 1, 0]
+        h = h0[_layout.state_index(rnn, layer, reverse), 0]
+        for index in time_steps(seq.shape[0], reverse):
+            x_t = inputs[index, 0]
             a = affine(x_t, weights.w_ih, weights.b_ih)
             r = affine(h, weights.w_hh, weights.b_hh)
-            trace.append(StepTrace(t, x_t, a, h, r, a + r, act(a + r)))
+            trace.append(StepTrace(index + 1, x_t, a, h, r, a + r, act(a + r)))
             h = trace[-1].h
     return trace

@@ -17,7 +17,7 @@ from torch import Tensor, nn
 from torch.nn.utils.rnn import PackedSequence
 
 from . import _checks
-from .layer import Weights, run_layers
+from ._core import Weights, run_layers
 
 
 def _packed_input(rnn: nn.RNN, packed: PackedSequence) -> list[int]:

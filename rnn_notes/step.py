@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import torch
 from torch import Tensor
 
 from . import _checks
+from ._core import ACTIVATIONS
 from ._ops import affine
-
-ACTIVATIONS = {"tanh": torch.tanh, "relu": torch.relu}
 
 
 def _check_term(x: object, w: object, b: object, names: tuple[str, str, str]) -> None:
@@ -55,6 +56,36 @@ def _check_weights(w_ih, w_hh, b_ih, b_hh, dtype: torch.dtype) -> tuple[int, int
     return hidden, inputs
 
 
+def _column_shapes(x_t: Tensor, h_prev: Tensor, hidden: int, inputs: int) -> None:
+    """Check ``x_t (input, 1)`` and ``h_prev (hidden, 1)``."""
+    _checks.column("x_t", x_t, inputs, "input_size")
+    _checks.column("h_prev", h_prev, hidden, "hidden_size")
+
+
+def _row_shapes(x_t: Tensor, h_prev: Tensor, hidden: int, inputs: int) -> None:
+    """Check ``x_t (batch, input)`` and ``h_prev (batch, hidden)``; a column gets its own hint."""
+    if x_t.dim() != 2 or x_t.shape[1] != inputs:
+        hint = "; it looks like a column, use x_t.T" if x_t.shape == (inputs, 1) else ""
+        raise ValueError(
+            f"x_t must be rows of shape (batch, {inputs}), got {tuple(x_t.shape)}{hint}"
+        )
+    _checks.shape("h_prev", h_prev, (x_t.shape[0], hidden), "batch, hidden_size")
+
+
+def _check_step(
+    x_t: object, h_prev: object, weights: tuple[object, object, object, object], nonlinearity: object,
+    shapes: Callable[[Tensor, Tensor, int, int], None],
+) -> Callable[[Tensor], Tensor]:
+    """Check one step's arguments, their layout by ``shapes`` (columns or rows); return the activation."""
+    act = ACTIVATIONS[_checks.nonlinearity(nonlinearity)]
+    x_t = _checks.floating("x_t", x_t)
+    h_prev = _checks.floating("h_prev", h_prev)
+    hidden, inputs = _check_weights(*weights, x_t.dtype)
+    shapes(x_t, h_prev, hidden, inputs)
+    _checks.same_dtype("x_t", x_t.dtype, h_prev=h_prev)
+    return act
+
+
 def step_column(
     x_t: Tensor,
     h_prev: Tensor,
@@ -65,13 +96,7 @@ def step_column(
     nonlinearity: str = "tanh",
 ) -> Tensor:
     """Columns: ``x_t (input, 1)``, ``h_prev (hidden, 1)`` to ``act(W_ih x_t + b_ih + W_hh h_prev + b_hh)`` ``(hidden, 1)``."""
-    act = ACTIVATIONS[_checks.nonlinearity(nonlinearity)]
-    x_t = _checks.floating("x_t", x_t)
-    h_prev = _checks.floating("h_prev", h_prev)
-    hidden, inputs = _check_weights(w_ih, w_hh, b_ih, b_hh, x_t.dtype)
-    _checks.column("x_t", x_t, inputs, "input_size")
-    _checks.column("h_prev", h_prev, hidden, "hidden_size")
-    _checks.same_dtype("x_t", x_t.dtype, h_prev=h_prev)
+    act = _check_step(x_t, h_prev, (w_ih, w_hh, b_ih, b_hh), nonlinearity, _column_shapes)
     pre = w_ih @ x_t + w_hh @ h_prev
     for bias in (b_ih, b_hh):
         if bias is not None:
@@ -89,15 +114,5 @@ def step_row(
     nonlinearity: str = "tanh",
 ) -> Tensor:
     """Rows: ``x_t (batch, input)``, ``h_prev (batch, hidden)`` to ``act(x_t W_ih^T + b_ih + h_prev W_hh^T + b_hh)`` ``(batch, hidden)``."""
-    act = ACTIVATIONS[_checks.nonlinearity(nonlinearity)]
-    x_t = _checks.floating("x_t", x_t)
-    h_prev = _checks.floating("h_prev", h_prev)
-    hidden, inputs = _check_weights(w_ih, w_hh, b_ih, b_hh, x_t.dtype)
-    if x_t.dim() != 2 or x_t.shape[1] != inputs:
-        hint = "; it looks like a column, use x_t.T" if x_t.shape == (inputs, 1) else ""
-        raise ValueError(
-            f"x_t must be rows of shape (batch, {inputs}), got {tuple(x_t.shape)}{hint}"
-        )
-    _checks.shape("h_prev", h_prev, (x_t.shape[0], hidden), "batch, hidden_size")
-    _checks.same_dtype("x_t", x_t.dtype, h_prev=h_prev)
+    act = _check_step(x_t, h_prev, (w_ih, w_hh, b_ih, b_hh), nonlinearity, _row_shapes)
     return act(affine(x_t, w_ih, b_ih) + affine(h_prev, w_hh, b_hh))
