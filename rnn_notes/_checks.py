@@ -8,6 +8,9 @@ from numbers import Real
 import torch
 from torch import Tensor, nn
 
+from . import _layout
+from ._ops import time_first
+
 
 def tensor(name: str, value: object) -> Tensor:
     """Return ``value`` if it is a tensor, else raise ``TypeError``."""
@@ -134,39 +137,39 @@ def sequence(module: nn.RNNBase, x: object) -> tuple[Tensor, bool]:
             f"x has {x.shape[-1]} features, but the layer expects input_size={module.input_size}"
         )
     batched = x.dim() == 3
-    if not batched:
-        x = x.unsqueeze(1)
-    elif module.batch_first:
-        x = x.transpose(0, 1)
+    x, _ = time_first(module, x, (), batched)
     if x.shape[0] == 0:
         raise ValueError("x must have at least one time step, got a sequence of length 0")
     return x, batched
 
 
 def initial_state(
-    name: str, value: object, module: nn.RNNBase, seq: Tensor, batched: bool, size: int, size_name: str
+    name: str, value: object, module: nn.RNNBase, like: Tensor, batch: int | None, size: int, size_name: str,
+    batch_name: str = "batch",
 ) -> Tensor:
     """Check an initial state (``h0``, ``c0``) of ``size`` features; return it ``(layers*dirs, batch, size)``.
 
-    ``None`` gives zeros; ``size_name`` names the size in the message (``hidden_size``, ``proj_size``).
+    ``batch`` is ``None`` for an unbatched sequence (the state then has no batch axis). ``None``
+    gives zeros like ``like``; ``size_name`` and ``batch_name`` name the sizes in the message.
     """
-    states = module.num_layers * (2 if module.bidirectional else 1)
+    states = _layout.num_states(module)
     if value is None:
-        return seq.new_zeros(states, seq.shape[1], size)
+        return like.new_zeros(states, 1 if batch is None else batch, size)
     value = floating(name, value)
     same_dtype("the layer's weights", module.weight_ih_l0.dtype, **{name: value})
-    if batched:
-        expected, hint = (states, seq.shape[1], size), f"num_layers * num_directions, batch, {size_name}"
-    else:
+    if batch is None:
         expected, hint = (states, size), f"num_layers * num_directions, {size_name} for unbatched x"
+    else:
+        expected, hint = (states, batch, size), f"num_layers * num_directions, {batch_name}, {size_name}"
     shape(name, value, expected, hint)
-    return value if batched else value.unsqueeze(1)
+    return value if batch is not None else value.unsqueeze(1)
 
 
 def rnn_inputs(rnn: nn.RNN, x: object, h0: object) -> tuple[Tensor, Tensor, bool]:
     """Check ``x`` and ``h0`` for ``rnn``; return them as ``(seq, batch, input)`` and ``(layers*dirs, batch, hidden)``."""
     x, batched = sequence(rnn, x)
-    return x, initial_state("h0", h0, rnn, x, batched, rnn.hidden_size, "hidden_size"), batched
+    batch = x.shape[1] if batched else None
+    return x, initial_state("h0", h0, rnn, x, batch, rnn.hidden_size, "hidden_size"), batched
 
 
 def no_training_dropout(rnn: nn.RNNBase) -> None:

@@ -45,6 +45,20 @@ def parameters(
     )
 
 
+def gate_parameters(module: nn.RNNBase, layer: int, reverse: bool) -> tuple[Tensor | None, ...]:
+    """An LSTM's or GRU's :func:`parameters` split into their gate blocks, in the same order.
+
+    ``weight_ih``'s blocks in gate order, then ``weight_hh``'s, ``bias_ih``'s and ``bias_hh``'s
+    (``None`` for each block without bias).
+    """
+    n = len(gates(module))
+    return tuple(
+        block
+        for stacked in parameters(module, layer, reverse)
+        for block in ((None,) * n if stacked is None else stacked.chunk(n, dim=0))
+    )
+
+
 def projection(module: nn.LSTM, layer: int, reverse: bool) -> Tensor | None:
     """An LSTM's ``weight_hr`` for one layer and direction, ``None`` without ``proj_size``."""
     return getattr(module, "weight_hr" + suffix(layer, reverse)) if module.proj_size > 0 else None

@@ -59,3 +59,12 @@ def as_called(
     if not batched:
         return seq.squeeze(1), tuple(state.squeeze(1) for state in states)
     return (seq.transpose(0, 1) if module.batch_first else seq), states
+
+
+def time_first(
+    module: nn.RNNBase, seq: Tensor, states: tuple[Tensor, ...], batched: bool
+) -> tuple[Tensor, tuple[Tensor, ...]]:
+    """The inverse of :func:`as_called`: ``seq`` and ``states`` from the caller's layout to ``(seq, batch, ...)``."""
+    if not batched:
+        return seq.unsqueeze(1), tuple(state.unsqueeze(1) for state in states)
+    return (seq.transpose(0, 1) if module.batch_first else seq), states

@@ -32,9 +32,10 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor, nn
 
-from . import _checks
-from .layer import Weights, layer_weights, run_direction, trace_rnn
-from .step import ACTIVATIONS
+from . import _checks, _layout
+from ._core import ACTIVATIONS, Weights, run_direction, weights_of
+from ._ops import as_called, stack_layers, time_first
+from .layer import trace_rnn
 
 
 def _tanh_derivative(h: Tensor) -> Tensor:
@@ -68,26 +69,19 @@ def _in_order(seq: Tensor, reverse: bool) -> Tensor:
     return seq.flip(0) if reverse else seq
 
 
-def _directions(rnn: nn.RNN) -> tuple[bool, ...]:
-    """``reverse`` for each direction of the layer."""
-    return (False, True) if rnn.bidirectional else (False,)
-
-
 def _forward(rnn: nn.RNN, seq: Tensor, h0: Tensor) -> list[_Run]:
     """The forward pass of every layer and direction, with what the backward pass needs."""
     act = ACTIVATIONS[rnn.nonlinearity]
-    directions = _directions(rnn)
     runs = []
-    for layer in range(rnn.num_layers):
-        outputs = []
-        for d, reverse in enumerate(directions):
-            index, weights = layer * len(directions) + d, layer_weights(rnn, layer, reverse)
-            inputs = _in_order(seq, reverse)
-            states, _ = run_direction(inputs, h0[index], weights, act, reverse=False)
-            name = f"_l{layer}" + ("_reverse" if reverse else "")
-            runs.append(_Run(name, index, reverse, weights, inputs, h0[index], states))
-            outputs.append(_in_order(states, reverse))
-        seq = torch.cat(outputs, dim=-1)
+
+    def record(inputs: Tensor, h: Tensor, layer: int, reverse: bool) -> tuple[Tensor, Tensor]:
+        weights, ordered = weights_of(rnn, layer, reverse), _in_order(inputs, reverse)
+        states, last = run_direction(ordered, h, weights, act, reverse=False)
+        index = _layout.state_index(rnn, layer, reverse)
+        runs.append(_Run(_layout.suffix(layer, reverse), index, reverse, weights, ordered, h, states))
+        return _in_order(states, reverse), last
+
+    stack_layers(rnn, seq, (h0,), record)
     return runs
 
 
@@ -126,7 +120,7 @@ def _backward(
     """From the top layer down: parameter gradients, ∂L/∂x and ∂L/∂h0, time first."""
     derivative, hidden = DERIVATIVES[rnn.nonlinearity], rnn.hidden_size
     grads, grad_h0 = {}, torch.zeros_like(grad_h_n)
-    per_layer = len(_directions(rnn))
+    per_layer = len(_layout.directions(rnn))
     for layer in reversed(range(rnn.num_layers)):
         grad_inputs = torch.zeros_like(runs[layer * per_layer].inputs)
         for d, run in enumerate(runs[layer * per_layer : (layer + 1) * per_layer]):
@@ -141,8 +135,7 @@ def _backward(
 
 def _result_shapes(rnn: nn.RNN, x: Tensor, batched: bool) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """The shapes of ``output`` and ``h_n`` that ``rnn(x, h0)`` returns."""
-    dirs = len(_directions(rnn))
-    states, hidden = rnn.num_layers * dirs, rnn.hidden_size
+    dirs, states, hidden = len(_layout.directions(rnn)), _layout.num_states(rnn), rnn.hidden_size
     if not batched:
         return (x.shape[0], dirs * hidden), (states, hidden)
     return (*x.shape[:2], dirs * hidden), (states, x.shape[0 if rnn.batch_first else 1], hidden)
@@ -158,20 +151,6 @@ def _grad_arg(name: str, value: object, expected: tuple[int, ...], like: str, re
     return value
 
 
-def _time_first(rnn: nn.RNN, value: Tensor, batched: bool, sequence: bool) -> Tensor:
-    """From the caller's layout to ``(seq, batch, ...)`` (or ``(states, batch, hidden)``)."""
-    if not batched:
-        return value.unsqueeze(1)
-    return value.transpose(0, 1) if sequence and rnn.batch_first else value
-
-
-def _caller_layout(rnn: nn.RNN, value: Tensor, batched: bool, sequence: bool) -> Tensor:
-    """Back from ``(seq, batch, ...)`` to the caller's layout."""
-    if not batched:
-        return value.squeeze(1)
-    return value.transpose(0, 1) if sequence and rnn.batch_first else value
-
-
 def _checked_grads(
     rnn: nn.RNN, x: Tensor, batched: bool, seq: Tensor, grad_output: object, grad_h_n: object
 ) -> tuple[Tensor, Tensor]:
@@ -179,7 +158,8 @@ def _checked_grads(
     out_shape, h_n_shape = _result_shapes(rnn, x, batched)
     grad_output = _grad_arg("grad_output", grad_output, out_shape, "output", seq)
     grad_h_n = _grad_arg("grad_h_n", grad_h_n, h_n_shape, "h_n", seq)
-    return _time_first(rnn, grad_output, batched, True), _time_first(rnn, grad_h_n, batched, False)
+    grad_seq, (grad_h_n,) = time_first(rnn, grad_output, (grad_h_n,), batched)
+    return grad_seq, grad_h_n
 
 
 def bptt(
@@ -199,8 +179,7 @@ def bptt(
     with torch.no_grad():
         grads, grad_x, grad_h0 = _backward(rnn, _forward(rnn, seq, h0), grad_seq, grad_h_n)
     result = {name: grads[name] for name, _ in rnn.named_parameters()}
-    result["x"] = _caller_layout(rnn, grad_x, batched, True)
-    result["h0"] = _caller_layout(rnn, grad_h0, batched, False)
+    result["x"], (result["h0"],) = as_called(rnn, grad_x, (grad_h0,), batched)
     return result
 
 
@@ -233,7 +212,7 @@ def trace_bptt(
     grad_seq, grad_h_n = _checked_grads(rnn, x, batched, seq, grad_output, grad_h_n)
     derivative = DERIVATIVES[rnn.nonlinearity]
     with torch.no_grad():
-        steps = _steps_back(states, grad_seq[:, 0], grad_h_n[0, 0], rnn.weight_hh_l0, derivative)
+        steps = _steps_back(states, grad_seq[:, 0], grad_h_n[0, 0], weights_of(rnn, 0, False).w_hh, derivative)
         trace = [
             BackStep(t + 1, states[t], grad_seq[t, 0], carried, delta, derivative(states[t]), eps)
             for t, carried, delta, eps in steps
@@ -246,10 +225,11 @@ def state_jacobians(rnn: nn.RNN, x: Tensor, h0: Tensor | None = None) -> Tensor:
     _, states, _ = _one_sequence(rnn, x, h0)
     derivative = DERIVATIVES[rnn.nonlinearity]
     with torch.no_grad():
+        w_hh = weights_of(rnn, 0, False).w_hh
         product = torch.eye(rnn.hidden_size, dtype=states.dtype, device=states.device)
         products = [product]
         for h_t in states.flip(0):  # h_T, ..., h_1: each multiplies in ∂h_t/∂h_{t-1}
-            product = product @ (derivative(h_t).unsqueeze(1) * rnn.weight_hh_l0)
+            product = product @ (derivative(h_t).unsqueeze(1) * w_hh)
             products.append(product)
     return torch.stack(products)
 
@@ -268,11 +248,9 @@ def decay_layers(
     they all read; the other parameters are the same in every layer. Everything is drawn from
     ``seed`` without touching the global random state.
     """
-    for name, value in (("steps", steps), ("hidden_size", hidden_size), ("seed", seed)):
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if steps < 1 or hidden_size < 1:
-        raise ValueError(f"steps and hidden_size must be at least 1, got steps={steps}, hidden_size={hidden_size}")
+    _checks.count("steps", steps)
+    _checks.count("hidden_size", hidden_size)
+    _checks.integer("seed", seed)
     if not isinstance(sigmas, (tuple, list)):
         raise TypeError(f"sigmas must be a tuple or list of numbers, got {type(sigmas).__name__}")
     if not sigmas or not all(isinstance(s, (int, float)) and not isinstance(s, bool) and s > 0 for s in sigmas):
@@ -288,6 +266,7 @@ def decay_layers(
         for nonlinearity in ("tanh", "relu"):
             for sigma in sigmas:  # nn.RNN draws its initial weights; load_state_dict replaces them
                 layer = nn.RNN(hidden_size, hidden_size, batch_first=True, nonlinearity=nonlinearity)
-                layer.load_state_dict(base.state_dict() | {"weight_hh_l0": orthogonal * sigma})
+                w_hh = _layout.parameter_name("weight", "hh", 0, False)
+                layer.load_state_dict(base.state_dict() | {w_hh: orthogonal * sigma})
                 layers[nonlinearity, float(sigma)] = layer.requires_grad_(False)
     return layers, x

@@ -8,10 +8,10 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from . import _checks
-from ._ops import as_called, stack_layers
+from . import _checks, _layout
+from ._ops import as_called, stack_layers, time_steps
 
-GRU_GATES = ("r", "z", "n")  # PyTorch stacks the blocks of every GRU weight and bias in this order
+GRU_GATES = _layout.GATES[nn.GRU]  # r, z, n: the order PyTorch stacks them in (rnn_notes.figures reads it)
 
 
 @dataclass(frozen=True)
@@ -37,23 +37,11 @@ class GRUGates:
     b_hn: Tensor | None
 
 
-def _stacked(gru: nn.GRU, layer: int, reverse: bool) -> tuple[Tensor, Tensor, Tensor | None, Tensor | None]:
-    """``weight_ih, weight_hh, bias_ih, bias_hh`` of ``layer`` (reverse direction if ``reverse``), unchecked."""
-    suffix = f"_l{layer}" + ("_reverse" if reverse else "")
-    return (
-        getattr(gru, "weight_ih" + suffix),
-        getattr(gru, "weight_hh" + suffix),
-        getattr(gru, "bias_ih" + suffix) if gru.bias else None,
-        getattr(gru, "bias_hh" + suffix) if gru.bias else None,
-    )
-
-
 def gru_gates(gru: nn.GRU, layer: int = 0, reverse: bool = False) -> GRUGates:
     """The weights and biases of ``layer`` split into the r, z, n blocks PyTorch stacks in them."""
     gru = _checks.module_of(gru, nn.GRU)
     _checks.layer_index(gru, layer, reverse)
-    blocks = [(None,) * 3 if p is None else p.chunk(3, dim=0) for p in _stacked(gru, layer, reverse)]
-    return GRUGates(*(block for stacked in blocks for block in stacked))
+    return GRUGates(*_layout.gate_parameters(gru, layer, reverse))
 
 
 def _run_direction(inputs: Tensor, h: Tensor, params: tuple, reverse: bool) -> tuple[Tensor, Tensor]:
@@ -68,9 +56,8 @@ def _run_direction(inputs: Tensor, h: Tensor, params: tuple, reverse: bool) -> t
     w_ih, w_hh, b_ih, b_hh = params
     hidden = w_hh.shape[1]
     projected = F.linear(inputs, w_ih, b_ih)
-    steps = range(inputs.shape[0] - 1, -1, -1) if reverse else range(inputs.shape[0])
     states = [None] * inputs.shape[0]
-    for t in steps:
+    for t in time_steps(inputs.shape[0], reverse):
         from_state = F.linear(h, w_hh, b_hh)
         both = from_state + projected[t]
         r = torch.sigmoid(both[..., :hidden])
@@ -95,7 +82,7 @@ def manual_gru(gru: nn.GRU, x: Tensor, h0: Tensor | None = None) -> tuple[Tensor
     seq, h0, batched = _checks.rnn_inputs(gru, x, h0)
 
     def direction(inputs: Tensor, h: Tensor, layer: int, reverse: bool) -> tuple[Tensor, Tensor]:
-        return _run_direction(inputs, h, _stacked(gru, layer, reverse), reverse)
+        return _run_direction(inputs, h, _layout.parameters(gru, layer, reverse), reverse)
 
     seq, states = stack_layers(gru, seq, (h0,), direction)
     output, (h_n,) = as_called(gru, seq, states, batched)
@@ -110,6 +97,6 @@ def gru_parameter_rows(gru: nn.GRU) -> list[dict[str, str]]:
         kind, source = name.split("_")[:2]
         letter = "W" if kind == "weight" else "b"
         source = source[0]  # "i" (input) or "h" (previous state)
-        blocks = ", ".join(f"${letter}_{{{source}{g}}}$" for g in GRU_GATES)
+        blocks = ", ".join(f"${letter}_{{{source}{g}}}$" for g in _layout.gates(gru))
         rows.append({"parámetro": f"`{name}`", "forma": str(tuple(p.shape)), "bloques": blocks})
     return rows

@@ -23,10 +23,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from . import _checks
-from ._ops import as_called, stack_layers
-
-GATES = ("i", "f", "g", "o")  # PyTorch's order of the four blocks in the stacked weights
+from . import _checks, _layout
+from ._ops import as_called, stack_layers, time_steps
 
 
 @dataclass(frozen=True)
@@ -58,16 +56,6 @@ class LSTMGates:
     W_hr: Tensor | None
 
 
-def _suffix(layer: int, reverse: bool) -> str:
-    """The parameters' suffix, e.g. ``_l1_reverse``."""
-    return f"_l{layer}" + ("_reverse" if reverse else "")
-
-
-def _split(value: Tensor | None) -> tuple[Tensor | None, ...]:
-    """A stacked ``(4·hidden, ...)`` parameter as its four gate blocks (``None`` stays ``None``)."""
-    return (None,) * 4 if value is None else tuple(value.chunk(4, dim=0))
-
-
 def lstm_gates(lstm: nn.LSTM, layer: int = 0, reverse: bool = False) -> LSTMGates:
     """The parameters of ``layer`` (reverse direction if ``reverse``) split into named gates i, f, g, o."""
     lstm = _checks.module_of(lstm, nn.LSTM)
@@ -77,15 +65,7 @@ def lstm_gates(lstm: nn.LSTM, layer: int = 0, reverse: bool = False) -> LSTMGate
 
 def _gates(lstm: nn.LSTM, layer: int, reverse: bool) -> LSTMGates:
     """``lstm_gates`` without its checks."""
-    suffix = _suffix(layer, reverse)
-    param = lambda name: getattr(lstm, name + suffix, None)  # noqa: E731
-    return LSTMGates(
-        *_split(param("weight_ih")),
-        *_split(param("weight_hh")),
-        *_split(param("bias_ih") if lstm.bias else None),
-        *_split(param("bias_hh") if lstm.bias else None),
-        param("weight_hr") if lstm.proj_size > 0 else None,
-    )
+    return LSTMGates(*_layout.gate_parameters(lstm, layer, reverse), _layout.projection(lstm, layer, reverse))
 
 
 def _hx(lstm: nn.LSTM, hx: object, seq: Tensor, batched: bool) -> tuple[Tensor, Tensor]:
@@ -97,10 +77,10 @@ def _hx(lstm: nn.LSTM, hx: object, seq: Tensor, batched: bool) -> tuple[Tensor, 
     else:
         given = f"a {type(hx).__name__} of length {len(hx)}" if isinstance(hx, (tuple, list)) else type(hx).__name__
         raise TypeError(f"hx must be None or a pair (h0, c0) of tensors, got {given}")
-    proj = lstm.proj_size
-    h0 = _checks.initial_state("h0", h0, lstm, seq, batched, proj or lstm.hidden_size,
+    proj, batch = lstm.proj_size, seq.shape[1] if batched else None
+    h0 = _checks.initial_state("h0", h0, lstm, seq, batch, proj or lstm.hidden_size,
                                "proj_size" if proj else "hidden_size")
-    c0 = _checks.initial_state("c0", c0, lstm, seq, batched, lstm.hidden_size, "hidden_size")
+    c0 = _checks.initial_state("c0", c0, lstm, seq, batch, lstm.hidden_size, "hidden_size")
     return h0, c0
 
 
@@ -119,9 +99,8 @@ def lstm_direction(
     b_ih = None if gates.b_ii is None else torch.cat([gates.b_ii, gates.b_if, gates.b_ig, gates.b_io])
     b_hh = None if gates.b_hi is None else torch.cat([gates.b_hi, gates.b_hf, gates.b_hg, gates.b_ho])
     projected = F.linear(inputs, w_ih, b_ih)
-    steps = range(inputs.shape[0] - 1, -1, -1) if reverse else range(inputs.shape[0])
     states = [None] * inputs.shape[0]
-    for t in steps:
+    for t in time_steps(inputs.shape[0], reverse):
         i, f, g, o = (F.linear(h, w_hh, b_hh) + projected[t]).chunk(4, dim=-1)
         c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
         h = torch.sigmoid(o) * torch.tanh(c)
@@ -181,12 +160,7 @@ def _gate(x: Tensor, h: Tensor, w_i: Tensor, b_i: Tensor | None, w_h: Tensor, b_
 
 def trace_lstm(lstm: nn.LSTM, x: Tensor, hx: tuple[Tensor, Tensor] | None = None) -> list[LSTMStep]:
     """Every gate of a one-layer, one-direction LSTM on a single sequence, steps t = 1..T, gate by gate."""
-    lstm = _checks.module_of(lstm, nn.LSTM)
-    if lstm.num_layers != 1 or lstm.bidirectional:
-        raise ValueError(
-            "trace_lstm follows one layer in one direction (num_layers=1, bidirectional=False), "
-            f"got num_layers={lstm.num_layers}, bidirectional={lstm.bidirectional}"
-        )
+    lstm = _checks.one_layer(lstm, "trace_lstm", nn.LSTM)
     seq, batched = _checks.sequence(lstm, x)
     if seq.shape[1] != 1:
         raise ValueError(f"trace_lstm follows a single sequence (batch of 1), got a batch of {seq.shape[1]}")
@@ -269,12 +243,12 @@ def with_forget_bias(lstm: nn.LSTM, value: float) -> nn.LSTM:
     lstm = _checks.module_of(lstm, nn.LSTM)
     if not lstm.bias:
         raise ValueError("with_forget_bias needs a layer with biases, got bias=False")
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"value must be a real number, got {type(value).__name__}")
+    value = _checks.real("value", value)
     copy = deepcopy(lstm)
-    hidden = lstm.hidden_size
+    hidden, f = lstm.hidden_size, _layout.gates(lstm).index("f")
     with torch.no_grad():
-        for name, parameter in copy.named_parameters():
-            if name.startswith("bias_hh"):
-                parameter[hidden : 2 * hidden] += value
+        for layer in range(copy.num_layers):
+            for reverse in _layout.directions(copy):
+                *_, bias_hh = _layout.parameters(copy, layer, reverse)
+                bias_hh[f * hidden : (f + 1) * hidden] += value
     return copy

@@ -18,6 +18,7 @@ from torch.nn.utils.rnn import PackedSequence
 
 from . import _checks
 from ._core import Weights, run_layers
+from ._ops import time_steps
 
 
 def _packed_input(rnn: nn.RNN, packed: PackedSequence) -> list[int]:
@@ -53,16 +54,10 @@ def _packed_input(rnn: nn.RNN, packed: PackedSequence) -> list[int]:
     return sizes
 
 
-def _packed_h0(rnn: nn.RNN, h0: object, batch: int, sorted_indices: Tensor | None) -> Tensor:
+def _packed_h0(rnn: nn.RNN, h0: object, data: Tensor, batch: int, sorted_indices: Tensor | None) -> Tensor:
     """``h0`` checked for a packed batch of ``batch`` sequences, rows put in the packed (sorted) order."""
-    states = rnn.num_layers * (2 if rnn.bidirectional else 1)
-    dtype = rnn.weight_ih_l0.dtype
-    if h0 is None:
-        return torch.zeros(states, batch, rnn.hidden_size, dtype=dtype, device=rnn.weight_ih_l0.device)
-    h0 = _checks.floating("h0", h0)
-    _checks.same_dtype("the layer's weights", dtype, h0=h0)
-    _checks.shape("h0", h0, (states, batch, rnn.hidden_size),
-                  f"num_layers * num_directions, the packed batch of {batch} sequences, hidden_size")
+    h0 = _checks.initial_state("h0", h0, rnn, data, batch, rnn.hidden_size, "hidden_size",
+                               f"the packed batch of {batch} sequences")
     return h0 if sorted_indices is None else h0.index_select(1, sorted_indices)
 
 
@@ -84,7 +79,7 @@ def run_packed_direction(
     states: list[Tensor | None] = [None] * len(sizes)
     if reverse:
         h0, h = h, h[:sizes[-1]]
-        for t in range(len(sizes) - 1, -1, -1):
+        for t in time_steps(len(sizes), reverse=True):
             if sizes[t] > h.shape[0]:  # longer sequences start here, at their own last step
                 h = torch.cat([h, h0[h.shape[0]:sizes[t]]])
             h = act(F.linear(h, weights.w_hh, weights.b_hh) + projected[starts[t]:starts[t] + sizes[t]])
@@ -110,7 +105,7 @@ def packed_rnn(rnn: nn.RNN, packed: PackedSequence, h0: Tensor | None = None) ->
     rnn = _checks.rnn_module(rnn)
     _checks.no_training_dropout(rnn)
     sizes = _packed_input(rnn, packed)
-    h0 = _packed_h0(rnn, h0, sizes[0], packed.sorted_indices)
+    h0 = _packed_h0(rnn, h0, packed.data, sizes[0], packed.sorted_indices)
     data, h_n = run_layers(rnn, packed.data, h0, partial(run_packed_direction, sizes=sizes))
     if packed.unsorted_indices is not None:
         h_n = h_n.index_select(1, packed.unsorted_indices)

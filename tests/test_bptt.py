@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from rnn_notes import BackStep, bptt, jacobian_norms, seed_rnn, seed_sequence, state_jacobians, trace_bptt
+from rnn_notes import (BackStep, bptt, decay_layers, jacobian_norms, seed_rnn, seed_sequence, state_jacobians,
+                       trace_bptt)
 
 from strategies import NONLINEARITIES, NUM_LAYERS, SEEDS, SIZES, batches
 
@@ -147,6 +148,18 @@ def test_wrong_gradients_are_refused(grad_output, grad_h_n, error, message):
 def test_unbatched_shapes_are_named():
     with pytest.raises(ValueError, match=r"grad_h_n must have shape \(1, 2\).*got \(1, 1, 2\)"):
         bptt(seed_rnn(), seed_sequence(), None, torch.ones(3, 2), torch.ones(1, 1, 2))
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"steps": 0}, ValueError, "steps must be >= 1, got 0"),
+    ({"steps": True}, TypeError, "steps must be an int, got bool"),
+    ({"hidden_size": 0}, ValueError, "hidden_size must be >= 1, got 0"),
+    ({"hidden_size": 2.0}, TypeError, "hidden_size must be an int, got float"),
+    ({"seed": "0"}, TypeError, "seed must be an int, got str"),
+])
+def test_decay_layers_refuses_bad_sizes(kwargs, error, message):
+    with pytest.raises(error, match=f"^{message}$"):
+        decay_layers(**kwargs)
 
 
 def test_refuses_what_manual_rnn_refuses():

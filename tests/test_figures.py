@@ -297,11 +297,11 @@ def test_bad_input_is_refused_with_a_clear_message():
         tanh_saturation(nn.RNN(5, 2, nonlinearity="relu"), x)
     with pytest.raises(ValueError, match="single sequence.*batch of 2"):
         chunked_states(rnn, torch.randn(2, 10, 5), 3)
-    with pytest.raises(ValueError, match="chunk_size must be at least 1, got 0"):
+    with pytest.raises(ValueError, match="chunk_size must be >= 1, got 0"):
         chunked_states(rnn, torch.randn(1, 10, 5), 0)
     with pytest.raises(TypeError, match="x must be a torch.Tensor, got list"):
         chunked_states(rnn, [[1.0] * 5], 1)
-    with pytest.raises(ValueError, match="steps and hidden_size must be at least 1, got steps=0"):
+    with pytest.raises(ValueError, match="steps must be >= 1, got 0"):
         jacobian_decay(0)
     with pytest.raises(TypeError, match="hidden_size must be an int, got float"):
         jacobian_decay(10, 2.5)

@@ -239,6 +239,13 @@ PROJ = nn.LSTM(5, 3, proj_size=2, num_layers=2)
         (lambda: trace_lstm(PROJ, torch.zeros(2, 5)), ValueError, "trace_lstm follows one layer"),
         (lambda: trace_lstm(LSTM, torch.zeros(2, 2, 5)), ValueError, "a single sequence (batch of 1), got a batch of 2"),
         (lambda: cell_jacobians(nn.GRU(5, 3), torch.zeros(2, 5)), TypeError, "expected a torch.nn.LSTM module, got GRU"),
+        (lambda: trace_lstm(nn.LSTM(5, 3, bidirectional=True), torch.zeros(2, 5)), ValueError,
+         "trace_lstm follows one layer in one direction (num_layers=1, bidirectional=False), "
+         "got num_layers=1, bidirectional=True"),
+        (lambda: with_forget_bias(LSTM, True), TypeError, "value must be a real number, got bool"),
+        (lambda: with_forget_bias(LSTM, "1.0"), TypeError, "value must be a real number, got str"),
+        (lambda: with_forget_bias(LSTM, float("nan")), ValueError, "value must be a finite number, got nan"),
+        (lambda: with_forget_bias(LSTM, float("-inf")), ValueError, "value must be a finite number, got -inf"),
     ],
 )
 def test_bad_input(call, error, message):
