@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from . import _checks
+from . import _checks, _layout
 
 
 def _one_direction(rnn: nn.RNN, what: str) -> None:
@@ -20,14 +20,16 @@ def _one_direction(rnn: nn.RNN, what: str) -> None:
 def run_in_chunks(
     rnn: nn.RNN, x: Tensor, chunk_size: int, h0: Tensor | None = None
 ) -> tuple[Tensor, Tensor]:
-    """``rnn(x, h0)`` computed ``chunk_size`` steps at a time, each call's ``h_n`` passed on as the next ``h0``."""
+    """``rnn(x, h0)`` computed ``chunk_size`` steps at a time, each call's ``h_n`` passed on as the next ``h0``.
+
+    Like ``manual_rnn``, it refuses a layer with dropout between layers in training mode: each
+    call would draw its own random masks. Call ``rnn.eval()`` first.
+    """
     rnn = _checks.rnn_module(rnn)
     _one_direction(rnn, "run_in_chunks")
+    _checks.no_training_dropout(rnn)
     _checks.rnn_inputs(rnn, x, h0)  # the same checks as manual_rnn: x, its features, h0's shape and dtype
-    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int):
-        raise TypeError(f"chunk_size must be an int, got {type(chunk_size).__name__}")
-    if chunk_size < 1:
-        raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
+    _checks.count("chunk_size", chunk_size)
     time = 1 if x.dim() == 3 and rnn.batch_first else 0
     outputs, h = [], h0
     for chunk in x.split(chunk_size, dim=time):
@@ -51,8 +53,9 @@ def rnn_cell_from(rnn: nn.RNN) -> nn.RNNCell:
         device=weight.device,
         dtype=weight.dtype,
     )
-    names = ["weight_ih", "weight_hh"] + (["bias_ih", "bias_hh"] if rnn.bias else [])
     with torch.no_grad():
-        for name in names:
-            getattr(cell, name).copy_(getattr(rnn, name + "_l0"))
+        for target, source in zip((cell.weight_ih, cell.weight_hh, cell.bias_ih, cell.bias_hh),
+                                  _layout.parameters(rnn, 0, False)):
+            if source is not None:  # both biases are None with bias=False
+                target.copy_(source)
     return cell

@@ -30,11 +30,16 @@ def train(
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
     x = _checks.tensor("x", x)
     y = _checks.tensor("y", y)
-    if not isinstance(steps, int) or isinstance(steps, bool) or steps < 1:
-        raise ValueError(f"steps must be an int >= 1, got {steps!r}")
-    if not isinstance(lr, (int, float)) or isinstance(lr, bool) or not lr > 0:
-        raise ValueError(f"lr must be a number > 0, got {lr!r}")
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    if not callable(loss_fn):
+        raise TypeError(f"loss_fn must be a function of (prediction, target), got {type(loss_fn).__name__}")
+    _checks.count("steps", steps)
+    _checks.positive("lr", lr)
+    parameters = [p for p in model.parameters() if p.requires_grad]
+    if not parameters:
+        total, name = sum(1 for _ in model.parameters()), type(model).__name__
+        given = f"whose {total} parameters are all frozen (requires_grad=False)" if total else "without any"
+        raise ValueError(f"model must have parameters to train, got a {name} {given}")
+    optimizer = torch.optim.Adam(parameters, lr=lr)
     model.train()
     losses = []
     for _ in range(steps):
@@ -91,8 +96,7 @@ def train_many_to_one(
     if y.dtype != torch.int64:
         raise TypeError(f"y must hold classes as torch.int64, got dtype {y.dtype}")
     _checks.shape("y", y, (x.shape[0],), "one class per sequence of x")
-    if not isinstance(seed, int) or isinstance(seed, bool):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
+    _checks.integer("seed", seed)
     if not ((y >= 0) & (y < _checks.count("classes", classes))).all():
         raise ValueError(f"y must hold classes in 0..{classes - 1}, got {y.min().item()}..{y.max().item()}")
     threads = torch.get_num_threads()

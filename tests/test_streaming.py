@@ -92,7 +92,7 @@ def test_bad_arguments_name_what_was_expected():
         run_in_chunks(rnn, x, 1.0)
     with pytest.raises(TypeError, match="chunk_size must be an int, got bool"):
         run_in_chunks(rnn, x, True)
-    with pytest.raises(ValueError, match="at least 1, got 0"):
+    with pytest.raises(ValueError, match="chunk_size must be >= 1, got 0"):
         run_in_chunks(rnn, x, 0)
     with pytest.raises(ValueError, match="2-D .* or 3-D .*got 1-D"):
         run_in_chunks(rnn, x[0], 1)
@@ -108,6 +108,13 @@ def test_bad_arguments_name_what_was_expected():
         run_in_chunks(rnn, x.unsqueeze(0), 1, torch.zeros(1, 1, 2, dtype=torch.float64))
     with pytest.raises(TypeError, match="x must be a floating-point tensor, got dtype torch.int64"):
         run_in_chunks(rnn, x.long(), 1)
+
+
+def test_chunks_match_one_call_in_eval_mode_with_dropout():
+    rnn = make_rnn(num_layers=2, dropout=0.5, batch_first=True).eval()
+    x = torch.randn(2, 7, 3)
+    for got, want in zip(run_in_chunks(rnn, x, 3), rnn(x)):
+        torch.testing.assert_close(got, want)
 
 
 def test_cell_refuses_what_one_cell_cannot_hold():
