@@ -262,11 +262,10 @@ def decay_layers(
         base = nn.RNN(hidden_size, hidden_size, batch_first=True)
         x = torch.randn(1, steps, hidden_size)
         orthogonal, _ = torch.linalg.qr(torch.randn(hidden_size, hidden_size))
-        layers = {}
+        layers, w_hh = {}, _layout.parameter_name("weight", "hh", 0, False)
         for nonlinearity in ("tanh", "relu"):
             for sigma in sigmas:  # nn.RNN draws its initial weights; load_state_dict replaces them
                 layer = nn.RNN(hidden_size, hidden_size, batch_first=True, nonlinearity=nonlinearity)
-                w_hh = _layout.parameter_name("weight", "hh", 0, False)
                 layer.load_state_dict(base.state_dict() | {w_hh: orthogonal * sigma})
                 layers[nonlinearity, float(sigma)] = layer.requires_grad_(False)
     return layers, x
