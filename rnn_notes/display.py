@@ -134,8 +134,9 @@ def parameter_rows(module: nn.RNNBase) -> list[dict[str, str]]:
             }
             for row in parameter_table(module)
         ]
+    gates = _layout.GATES[kind]
     return [
-        {"parámetro": f"`{name}`", "forma": str(tuple(p.shape)), "bloques": _blocks(what, source, _layout.GATES[kind])}
+        {"parámetro": f"`{name}`", "forma": str(tuple(p.shape)), "bloques": _blocks(what, source, gates)}
         for name, what, source, _, _, p in _stored(module)
     ]
 
@@ -196,7 +197,9 @@ def _numbers(tensor: object) -> Tensor:
     """Return ``tensor`` if it holds real numbers to typeset: a real dtype, at least one entry, all finite."""
     tensor = _checks.tensor("tensor", tensor)
     if tensor.is_complex() or tensor.dtype == torch.bool:
-        raise TypeError(f"tensor must hold real numbers (a floating-point or integer dtype), got dtype {tensor.dtype}")
+        raise TypeError(
+            f"tensor must hold real numbers (a floating-point or integer dtype), got dtype {tensor.dtype}"
+        )
     if tensor.numel() == 0:
         raise ValueError(f"tensor must hold at least one number, got shape {tuple(tensor.shape)}")
     tensor = tensor.detach()
@@ -293,7 +296,7 @@ def _cell(text: str) -> str:
 
 
 def markdown_table(rows: list[dict[str, str]]) -> str:
-    """A Markdown table from rows of text with the same keys; the keys are the header; ``|`` in a cell is escaped."""
+    """A Markdown table from rows of text with the same keys; the keys are the header, ``|`` in a cell is escaped."""
     if not isinstance(rows, list):
         raise TypeError(f"rows must be a list of dicts, got {type(rows).__name__}")
     if not rows:

@@ -206,7 +206,8 @@ def latex_aligned(matrices: dict[str, Tensor], decimals: int = 4) -> str:
 
     # The widest line at full size: its name, the "=" and the matrix (a 1-D tensor is a column).
     widest = max(
-        _name_em(name) / _SCRIPT + _OPERATOR + _width_em(value.reshape(len(value), -1), None, decimals, _COLUMN_GAP)
+        _name_em(name) / _SCRIPT + _OPERATOR
+        + _width_em(value.reshape(len(value), -1), None, decimals, _COLUMN_GAP)
         for name, value in matrices.items()
     )
     if _ALIGNED + widest <= _MARGIN * NARROW_EM * NARROW_SCALE:  # it fits a phone as it is
