@@ -3,19 +3,21 @@
 __version__ = "0.1.0"  # pyproject.toml reads it; downloaded notebooks name it
 
 from .bptt import BackStep, bptt, decay_layers, jacobian_norms, state_jacobians, trace_bptt
-from .comparison import layer_comparison
 from .display import (
     ParameterRow,
     describe_parameter,
     format_vector,
+    gru_parameter_rows,
+    latex_column,
     latex_matrix,
+    layer_comparison,
     markdown_table,
     parameter_rows,
     parameter_table,
     spanish_number,
     trace_rows,
 )
-from .equations import latex_product
+from .equations import latex_aligned, latex_product
 from .example import seed_rnn, seed_sequence, seeded
 from .exercises import check
 from .figures import (
@@ -36,7 +38,7 @@ from .figures import (
     tanh_saturation,
     unrolled_network,
 )
-from .gru import GRUGates, gru_gates, gru_parameter_rows, manual_gru
+from .gru import GRUGates, gru_gates, manual_gru
 from .layer import StepTrace, Weights, layer_weights, manual_rnn, trace_rnn
 from .lstm import (
     LSTMGates,
@@ -55,21 +57,21 @@ from .train import ManyToOne, majority_sequences, train, train_many_to_one
 
 __all__ = [
     "BackStep",
+    "GRUGates",
     "LSTMGates",
     "LSTMStep",
     "ManyToOne",
-    "GRUGates",
     "ParameterRow",
     "SiteFigure",
     "StepTrace",
     "Weights",
-    "describe_parameter",
+    "bptt",
+    "cell_jacobians",
     "cell_state_gradients",
     "check",
     "chunked_states",
-    "bptt",
     "decay_layers",
-    "cell_jacobians",
+    "describe_parameter",
     "forget_products",
     "format_vector",
     "gate_blocks",
@@ -79,23 +81,24 @@ __all__ = [
     "input_term",
     "jacobian_decay",
     "jacobian_norms",
+    "latex_aligned",
+    "latex_column",
     "latex_matrix",
     "latex_product",
-    "loss_curve",
-    "layer_weights",
-    "lstm_direction",
-    "lstm_cell",
-    "lstm_gates",
-    "manual_lstm",
     "layer_comparison",
     "layer_weights",
+    "loss_curve",
+    "lstm_cell",
+    "lstm_direction",
+    "lstm_gates",
     "majority_sequences",
     "manual_gru",
+    "manual_lstm",
     "manual_rnn",
     "markdown_table",
     "packed_batch",
-    "parameter_shapes",
     "parameter_rows",
+    "parameter_shapes",
     "parameter_table",
     "prediction_heads",
     "recurrent_term",
@@ -104,14 +107,14 @@ __all__ = [
     "seed_rnn",
     "seed_sequence",
     "seeded",
-    "spanish_number",
     "site_figure",
+    "spanish_number",
     "stacked_network",
+    "state_jacobians",
     "step_column",
     "step_row",
     "step_shapes",
     "tanh_saturation",
-    "state_jacobians",
     "trace_bptt",
     "trace_lstm",
     "trace_rnn",

@@ -1,45 +1,54 @@
-"""nn.RNN, nn.LSTM and nn.GRU side by side, read from real modules of the same sizes."""
+"""nn.RNN, nn.LSTM and nn.GRU side by side, read from real modules of the same sizes.
+
+The facts only; ``display.layer_comparison`` writes them as the site's Spanish table.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import torch
 from torch import nn
 
 from . import _checks
-
-# The blocks PyTorch stacks in every weight and bias, in its order (nn.RNN has one block, no gate).
-GATES = {nn.RNN: (), nn.LSTM: ("i", "f", "g", "o"), nn.GRU: ("r", "z", "n")}
+from ._layout import GATES
 
 
-def _state(module: nn.RNNBase, input_size: int) -> str:
-    """The state a call returns besides ``output``, with its shapes, e.g. ``h_n (1, 1, 2), c_n (1, 1, 2)``."""
+@dataclass(frozen=True)
+class LayerSummary:
+    """One layer of one kind, read from a module: its gates, the blocks each weight stacks, its
+    parameters' shapes (``named_parameters`` order), how many numbers it learns and the shapes of
+    the state a call returns (``h_n``, and ``c_n`` for an LSTM)."""
+
+    kind: type[nn.RNNBase]
+    gates: tuple[str, ...]
+    blocks: int
+    shapes: dict[str, tuple[int, ...]]
+    numel: int
+    state: dict[str, tuple[int, ...]]
+
+
+def _state(module: nn.RNNBase, input_size: int) -> dict[str, tuple[int, ...]]:
+    """The shapes of the state a call returns besides ``output``, e.g. ``{"h_n": (1, 1, 2), "c_n": (1, 1, 2)}``."""
     with torch.no_grad():
         _, state = module(torch.zeros(1, 1, input_size))
     names = ("h_n", "c_n") if isinstance(state, tuple) else ("h_n",)
     tensors = state if isinstance(state, tuple) else (state,)
-    return ", ".join(f"`{n}` {tuple(t.shape)}" for n, t in zip(names, tensors))
+    return {name: tuple(t.shape) for name, t in zip(names, tensors)}
 
 
-def layer_comparison(input_size: int, hidden_size: int) -> list[dict[str, str]]:
-    """Rows of Spanish text comparing one layer of nn.RNN, nn.LSTM and nn.GRU built with these sizes.
-
-    Every entry is read from a module: the shapes of its parameters, how many numbers one layer
-    learns, the blocks stacked in each weight (its gates) and the state a call returns.
-    """
+def layer_summaries(input_size: int, hidden_size: int) -> list[LayerSummary]:
+    """One ``LayerSummary`` each for nn.RNN, nn.LSTM and nn.GRU built with these sizes, in that order."""
     input_size = _checks.count("input_size", input_size)
     hidden_size = _checks.count("hidden_size", hidden_size)
-    modules = {kind.__name__: kind(input_size, hidden_size) for kind in GATES}
-    columns = {}
-    for (name, module), gates in zip(modules.items(), GATES.values()):
+    summaries = []
+    for kind, gates in GATES.items():
+        module = kind(input_size, hidden_size)
         blocks = module.weight_ih_l0.shape[0] // hidden_size
-        assert blocks == max(len(gates), 1), f"{name} stacks {blocks} blocks, expected {gates}"
+        assert blocks == max(len(gates), 1), f"{kind.__name__} stacks {blocks} blocks, expected {gates}"
         params = dict(module.named_parameters())
-        columns[f"`nn.{name}`"] = {
-            "puertas": ", ".join(f"${g}$" for g in gates) or "ninguna",
-            "bloques apilados": str(blocks),
-            **{f"`{p}`": str(tuple(t.shape)) for p, t in params.items()},
-            "números por capa": str(sum(t.numel() for t in params.values())),
-            "estado": _state(module, input_size),
-        }
-    first = next(iter(columns.values()))
-    return [{"": what, **{name: column[what] for name, column in columns.items()}} for what in first]
+        summaries.append(LayerSummary(
+            kind, gates, blocks, {name: tuple(p.shape) for name, p in params.items()},
+            sum(p.numel() for p in params.values()), _state(module, input_size),
+        ))
+    return summaries

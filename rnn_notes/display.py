@@ -1,13 +1,18 @@
-"""Tables and LaTeX for the site: turn tensors into text a page can show."""
+"""Tables and LaTeX for the site: turn tensors and modules into text a page can show (in Spanish)."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
+import torch
 from torch import Tensor, nn
 
-from . import _checks
+from . import _checks, _layout
 from ._ops import fixed
+from .comparison import layer_summaries
 from .layer import StepTrace
 
 
@@ -30,19 +35,35 @@ class ParameterRow:
     value: Tensor
 
 
-def _fields(name: str) -> tuple[str, str, int, str]:
-    """``weight_ih_l0_reverse`` to ``("weight", "input", 0, "reverse")``."""
-    kind, source, layer = name.split("_")[:3]
-    direction = "reverse" if name.endswith("_reverse") else "forward"
-    return kind, {"ih": "input", "hh": "hidden"}[source], int(layer[1:]), direction
+# What _layout.parameters returns, in its order: (kind, source) of weight_ih, weight_hh, bias_ih, bias_hh.
+_STORED = (("weight", "ih"), ("weight", "hh"), ("bias", "ih"), ("bias", "hh"))
+
+
+def _stored(module: nn.RNNBase) -> Iterator[tuple[str, str, str, int, bool, Tensor]]:
+    """``(name, kind, source, layer, reverse, tensor)`` per parameter, in ``named_parameters`` order.
+
+    ``source`` is ``"ih"``, ``"hh"`` or, for an LSTM's projection ``weight_hr``, ``"hr"``.
+    """
+    for layer in range(module.num_layers):
+        for reverse in _layout.directions(module):
+            stored = list(zip(_STORED, _layout.parameters(module, layer, reverse)))
+            if isinstance(module, nn.LSTM):
+                stored.append((("weight", "hr"), _layout.projection(module, layer, reverse)))
+            for (kind, source), tensor in stored:
+                if tensor is not None:
+                    name = _layout.parameter_name(kind, source, layer, reverse)
+                    yield name, kind, source, layer, reverse, tensor
 
 
 def parameter_table(module: nn.RNN) -> list[ParameterRow]:
     """One row per parameter of ``module``, in ``named_parameters`` order."""
     module = _checks.rnn_module(module)
     return [
-        ParameterRow(name, tuple(p.shape), *_fields(name), p.numel(), p.detach())
-        for name, p in module.named_parameters()
+        ParameterRow(
+            name, tuple(p.shape), kind, {"ih": "input", "hh": "hidden"}[source], layer,
+            "reverse" if reverse else "forward", p.numel(), p.detach(),
+        )
+        for name, kind, source, layer, reverse, p in _stored(module)
     ]
 
 
@@ -51,8 +72,16 @@ _KIND = {"weight": "pesos", "bias": "sesgo"}
 _DIRECTION = {"forward": "directa", "reverse": "inversa"}
 
 
+def _row(row: object) -> ParameterRow:
+    """Return ``row`` if it is a ``ParameterRow``, else raise ``TypeError``."""
+    if not isinstance(row, ParameterRow):
+        raise TypeError(f"row must be a ParameterRow (one item of parameter_table), got {type(row).__name__}")
+    return row
+
+
 def describe_parameter(row: ParameterRow) -> str:
     """What a parameter is, in the site's Spanish, e.g. ``pesos de la entrada; capa 0, dirección directa``."""
+    row = _row(row)
     if row.source == "hidden":
         source = "del estado anterior"
     elif row.layer == 0:
@@ -64,23 +93,77 @@ def describe_parameter(row: ParameterRow) -> str:
 
 def parameter_symbol(row: ParameterRow) -> str:
     """The parameter's symbol in the site's equations, e.g. ``$W_{ih}$``; layer and direction as a superscript."""
+    row = _row(row)
     letter = "W" if row.kind == "weight" else "b"
     index = "ih" if row.source == "input" else "hh"
     marks = ([f"{row.layer}"] if row.layer else []) + (["R"] if row.direction == "reverse" else [])
     return f"${letter}_{{{index}}}" + (f"^{{({','.join(marks)})}}$" if marks else "$")
 
 
-def parameter_rows(module: nn.RNN) -> list[dict[str, str]]:
-    """``parameter_table`` as rows of text under the site's headers (parámetro, símbolo, forma, qué es)."""
+def _blocks(kind: str, source: str, gates: tuple[str, ...]) -> str:
+    r"""The blocks one tensor stacks, in LaTeX: ``$W_{ir}$, $W_{iz}$, $W_{in}$``.
+
+    Four or more are shortened to the first and the last, ``$W_{ii}, \ldots, W_{io}$``, so the
+    column fits a phone; an LSTM's projection ``weight_hr`` is one block, ``$W_{hr}$``.
+    """
+    letter = "W" if kind == "weight" else "b"
+    if source == "hr":
+        return f"${letter}_{{hr}}$"
+    names = [f"{letter}_{{{source[0]}{gate}}}" for gate in gates]
+    if len(names) > 3:
+        return f"${names[0]}, \\ldots, {names[-1]}$"
+    return ", ".join(f"${name}$" for name in names)
+
+
+def parameter_rows(module: nn.RNNBase) -> list[dict[str, str]]:
+    """The site's (Spanish) table of ``module``'s parameters, one row each, in ``named_parameters`` order.
+
+    ``nn.RNN``: parámetro, símbolo, forma, qué es (``parameter_table`` as text). ``nn.LSTM`` and
+    ``nn.GRU``: parámetro, forma, bloques (the gate blocks each tensor stacks, in PyTorch's order).
+    """
+    kind = next((k for k in _layout.GATES if isinstance(module, k)), None)
+    if kind is None:
+        raise TypeError(f"expected a torch.nn.RNN, nn.LSTM or nn.GRU module, got {type(module).__name__}")
+    if kind is nn.RNN:
+        return [
+            {
+                "parámetro": f"`{row.name}`",
+                "símbolo": parameter_symbol(row),
+                "forma": str(row.shape),
+                "qué es": describe_parameter(row),
+            }
+            for row in parameter_table(module)
+        ]
+    gates = _layout.GATES[kind]
     return [
-        {
-            "parámetro": f"`{row.name}`",
-            "símbolo": parameter_symbol(row),
-            "forma": str(row.shape),
-            "qué es": describe_parameter(row),
-        }
-        for row in parameter_table(module)
+        {"parámetro": f"`{name}`", "forma": str(tuple(p.shape)), "bloques": _blocks(what, source, gates)}
+        for name, what, source, _, _, p in _stored(module)
     ]
+
+
+def gru_parameter_rows(gru: nn.GRU) -> list[dict[str, str]]:
+    """One row of Spanish text per parameter of ``gru``: its name, shape and the r, z, n blocks it stacks."""
+    return parameter_rows(_checks.module_of(gru, nn.GRU))
+
+
+def layer_comparison(input_size: int, hidden_size: int) -> list[dict[str, str]]:
+    """Rows of Spanish text comparing one layer of nn.RNN, nn.LSTM and nn.GRU built with these sizes.
+
+    Every entry is read from a module: the shapes of its parameters, how many numbers one layer
+    learns, the blocks stacked in each weight (its gates) and the state a call returns.
+    """
+    columns = {
+        f"`nn.{layer.kind.__name__}`": {
+            "puertas": ", ".join(f"${gate}$" for gate in layer.gates) or "ninguna",
+            "bloques apilados": str(layer.blocks),
+            **{f"`{name}`": str(shape) for name, shape in layer.shapes.items()},
+            "números por capa": str(layer.numel),
+            "estado": ", ".join(f"`{name}` {shape}" for name, shape in layer.state.items()),
+        }
+        for layer in layer_summaries(input_size, hidden_size)
+    }
+    first = next(iter(columns.values()))
+    return [{"": what, **{name: column[what] for name, column in columns.items()}} for what in first]
 
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -89,15 +172,20 @@ _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 def spanish_number(value: float, digits: int = 1) -> str:
     """A number as Spanish prose writes it: ``6e-08`` is ``6,0·10⁻⁸``, ``0.25`` is ``2,5·10⁻¹``; zero is ``0``.
 
+    Infinities are ``∞`` and ``−∞``, and not-a-number ``NaN`` (as PyTorch prints it), so a
+    measured overflow still reads; an int of any size is exact (``10**400`` is ``1,0·10⁴⁰⁰``).
     A plain ``str``: glued, its text/plain is the quoted repr, which ``{glue:text}`` reads back
     (``ast.literal_eval``) and shows without quotes. A bare ``1,8`` would read back as a tuple.
     """
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"value must be a real number, got {type(value).__name__}")
     digits = _checks.decimals(digits)
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else "∞" if value > 0 else "−∞"
     if value == 0:
         return "0"
-    mantissa, exponent = f"{value:.{digits}e}".split("e")
+    # An int goes through Decimal: exact at any size, where float() overflows past about 1.8e308.
+    mantissa, exponent = format(Decimal(value) if isinstance(value, int) else value, f".{digits}e").split("e")
     mantissa = mantissa.replace(".", ",").replace("-", "−")
     exponent = str(int(exponent))
     if exponent == "0":
@@ -105,10 +193,30 @@ def spanish_number(value: float, digits: int = 1) -> str:
     return f"{mantissa}·10{exponent.translate(_SUPERSCRIPT)}"
 
 
+def _numbers(tensor: object) -> Tensor:
+    """Return ``tensor`` if it holds real numbers to typeset: a real dtype, at least one entry, all finite."""
+    tensor = _checks.tensor("tensor", tensor)
+    if tensor.is_complex() or tensor.dtype == torch.bool:
+        raise TypeError(
+            f"tensor must hold real numbers (a floating-point or integer dtype), got dtype {tensor.dtype}"
+        )
+    if tensor.numel() == 0:
+        raise ValueError(f"tensor must hold at least one number, got shape {tuple(tensor.shape)}")
+    tensor = tensor.detach()
+    bad = ~torch.isfinite(tensor)
+    if bad.any():
+        where = [int(i) for i in bad.nonzero()[0]]
+        value = tensor[tuple(where)].item()
+        raise ValueError(f"tensor must hold finite numbers, got {value} at index {where}")
+    return tensor
+
 
 def latex_matrix(tensor: Tensor, decimals: int = 4, vector: str = "column") -> str:
-    """A ``bmatrix`` of a 1-D or 2-D tensor; a 1-D tensor is a ``vector="column"`` or ``"row"``."""
-    tensor = _checks.tensor("tensor", tensor)
+    """A ``bmatrix`` of a 1-D or 2-D tensor; a 1-D tensor is a ``vector="column"`` or ``"row"``.
+
+    The tensor must hold real, finite numbers (not complex or bool) and at least one of them.
+    """
+    tensor = _numbers(tensor)
     decimals = _checks.decimals(decimals)
     if vector not in ("column", "row"):
         raise ValueError(f"vector must be 'column' or 'row', got {vector!r}")
@@ -116,14 +224,19 @@ def latex_matrix(tensor: Tensor, decimals: int = 4, vector: str = "column") -> s
         tensor = tensor.unsqueeze(1) if vector == "column" else tensor.unsqueeze(0)
     elif tensor.dim() != 2:
         raise ValueError(f"latex_matrix takes a 1-D or 2-D tensor, got shape {tuple(tensor.shape)}")
-    rows = tensor.detach().tolist()
+    rows = tensor.tolist()
     body = r" \\ ".join(" & ".join(fixed(v, decimals) for v in row) for row in rows)
     return rf"\begin{{bmatrix}} {body} \end{{bmatrix}}"
 
 
+def latex_column(tensor: Tensor, decimals: int = 4) -> str:
+    """All the numbers of ``tensor`` as one column ``bmatrix``: a ``(1, H)`` state is written top to bottom."""
+    return latex_matrix(_checks.tensor("tensor", tensor).reshape(-1), decimals)
+
+
 def format_vector(tensor: Tensor, decimals: int = 4) -> str:
-    """A 1-D tensor as plain text, e.g. ``[-0.3520, 0.5253]``."""
-    tensor = _checks.tensor("tensor", tensor)
+    """A 1-D tensor of real, finite numbers as plain text, e.g. ``[-0.3520, 0.5253]``."""
+    tensor = _numbers(tensor)
     decimals = _checks.decimals(decimals)
     if tensor.dim() != 1:
         raise ValueError(f"format_vector takes a 1-D tensor, got shape {tuple(tensor.shape)}")
@@ -175,19 +288,26 @@ def trace_rows(
     return rows
 
 
+def _cell(text: str) -> str:
+    r"""``text`` as one cell: ``|`` escaped as ``\|`` (Markdown shows ``|``, in code and math too)."""
+    if "\n" in text or "\r" in text:
+        raise ValueError(f"a table cell must be one line, got {text!r}")
+    return text.replace("|", r"\|")
+
+
 def markdown_table(rows: list[dict[str, str]]) -> str:
-    """A Markdown table from rows of text with the same keys; the keys are the header."""
+    """A Markdown table from rows of text with the same keys; the keys are the header, ``|`` in a cell is escaped."""
     if not isinstance(rows, list):
         raise TypeError(f"rows must be a list of dicts, got {type(rows).__name__}")
     if not rows:
         raise ValueError("markdown_table needs at least one row, got an empty list")
     for row in rows:
-        if not isinstance(row, dict) or not all(isinstance(v, str) for v in row.values()):
+        if not isinstance(row, dict) or not all(isinstance(t, str) for t in (*row, *row.values())):
             raise TypeError(f"every row must be a dict of str to str, got {row!r}")
     header = list(rows[0])
-    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    lines = ["| " + " | ".join(map(_cell, header)) + " |", "|" + " --- |" * len(header)]
     for row in rows:
         if list(row) != header:
             raise ValueError(f"every row must have the columns {header}, got {list(row)}")
-        lines.append("| " + " | ".join(row.values()) + " |")
+        lines.append("| " + " | ".join(map(_cell, row.values())) + " |")
     return "\n".join(lines)

@@ -180,4 +180,36 @@ def latex_product(
     text = _layout(parts, operators, wide)
     if narrow == wide:
         return text
-    return f"{NARROW_MARK}{_layout(parts, operators, narrow)}\n{text}"
+    return _with_narrow(_layout(parts, operators, narrow), text)
+
+
+def _with_narrow(narrow: str, wide: str) -> str:
+    """LaTeX the site shows as ``narrow`` on a phone and as ``wide`` elsewhere (MathJax shows ``wide``)."""
+    return f"{NARROW_MARK}{narrow}\n{wide}"
+
+
+def latex_aligned(matrices: dict[str, Tensor], decimals: int = 4) -> str:
+    """LaTeX for ``name = matrix``, one line each, aligned at the ``=``; drawn smaller on a phone if it is too wide there.
+
+    ``matrices`` maps a LaTeX name (``W_{ii}``) to a 1-D (a column) or 2-D tensor.
+    """
+    if not isinstance(matrices, dict):
+        raise TypeError(f"matrices must be a dict of LaTeX names to tensors, got {type(matrices).__name__}")
+    if not matrices:
+        raise ValueError("latex_aligned needs at least one matrix, got an empty dict")
+    decimals = _checks.decimals(decimals)
+    for name in matrices:
+        if not isinstance(name, str):
+            raise TypeError(f"matrices must be keyed by LaTeX names (str), got {type(name).__name__}")
+    lines = r" \\ ".join(rf"{name} &= {latex_matrix(value, decimals)}" for name, value in matrices.items())
+    text = rf"\begin{{aligned}} {lines} \end{{aligned}}"
+
+    # The widest line at full size: its name, the "=" and the matrix (a 1-D tensor is a column).
+    widest = max(
+        _name_em(name) / _SCRIPT + _OPERATOR
+        + _width_em(value.reshape(len(value), -1), None, decimals, _COLUMN_GAP)
+        for name, value in matrices.items()
+    )
+    if _ALIGNED + widest <= _MARGIN * NARROW_EM * NARROW_SCALE:  # it fits a phone as it is
+        return text
+    return _with_narrow(text, text)

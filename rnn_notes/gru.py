@@ -87,16 +87,3 @@ def manual_gru(gru: nn.GRU, x: Tensor, h0: Tensor | None = None) -> tuple[Tensor
     seq, states = stack_layers(gru, seq, (h0,), direction)
     output, (h_n,) = as_called(gru, seq, states, batched)
     return output, h_n
-
-
-def gru_parameter_rows(gru: nn.GRU) -> list[dict[str, str]]:
-    """One row of Spanish text per parameter of ``gru``: its name, shape and the r, z, n blocks it stacks."""
-    gru = _checks.module_of(gru, nn.GRU)
-    rows = []
-    for name, p in gru.named_parameters():
-        kind, source = name.split("_")[:2]
-        letter = "W" if kind == "weight" else "b"
-        source = source[0]  # "i" (input) or "h" (previous state)
-        blocks = ", ".join(f"${letter}_{{{source}{g}}}$" for g in _layout.gates(gru))
-        rows.append({"parámetro": f"`{name}`", "forma": str(tuple(p.shape)), "bloques": blocks})
-    return rows

@@ -133,8 +133,6 @@ CASES = [
      lambda: rn.parameter_table(nn.LSTM(5, 2))),
     ("parameter_table RNNCell", TypeError, "expected a torch.nn.RNN module, got RNNCell",
      lambda: rn.parameter_table(nn.RNNCell(5, 2))),
-    ("parameter_rows GRU", TypeError, "expected a torch.nn.RNN module, got GRU",
-     lambda: rn.parameter_rows(nn.GRU(5, 2))),
     # latex_matrix, format_vector
     ("latex_matrix not a tensor", TypeError, "tensor must be a torch.Tensor, got list",
      lambda: rn.latex_matrix([1.0, 2.0])),

@@ -1,13 +1,22 @@
-"""Tables and LaTeX: parameter_table, parameter_rows, latex_matrix, format_vector, trace_rows, markdown_table."""
+"""Tables and LaTeX: parameter_table, parameter_rows, layer_comparison, latex_matrix, format_vector, trace_rows,
+markdown_table."""
+
+import re
 
 import pytest
 import torch
+from markdown_it.renderer import RendererHTML
+from myst_parser.config.main import MdParserConfig
+from myst_parser.parsers.mdit import create_md_parser
 from torch import nn
 
 from rnn_notes import (
     describe_parameter,
     format_vector,
+    gru_parameter_rows,
+    latex_column,
     latex_matrix,
+    layer_comparison,
     markdown_table,
     parameter_rows,
     parameter_table,
@@ -17,6 +26,7 @@ from rnn_notes import (
     trace_rnn,
     trace_rows,
 )
+from rnn_notes.display import parameter_symbol
 
 pytestmark = pytest.mark.unit
 
@@ -147,3 +157,156 @@ def test_trace_rows_difference_is_measured():
     shifted = rnn(x)[0].detach() + torch.tensor([0.0, 0.25])
     rows = trace_rows(trace_rnn(rnn, x), shifted)
     assert [rows[-1][f"$t = {t}$"] for t in (1, 2, 3)] == ["2,5·10⁻¹"] * 3
+
+
+# -- Every parameter table, for nn.RNN, nn.LSTM and nn.GRU ----------------------------------
+
+LAYERS = [
+    nn.RNN(3, 4, num_layers=2, bidirectional=True),
+    nn.RNN(2, 3, bias=False),
+    nn.LSTM(3, 4, num_layers=2, bidirectional=True, proj_size=2),
+    nn.LSTM(5, 2, bias=False),
+    nn.GRU(3, 4, num_layers=2, bidirectional=True),
+    nn.GRU(5, 2, bias=False),
+]
+
+
+@pytest.mark.parametrize("layer", LAYERS, ids=[repr(layer) for layer in LAYERS])
+def test_parameter_rows_name_every_parameter_in_torchs_order(layer):
+    rows = parameter_rows(layer)
+    assert [row["parámetro"] for row in rows] == [f"`{name}`" for name, _ in layer.named_parameters()]
+    assert [row["forma"] for row in rows] == [str(tuple(p.shape)) for p in layer.parameters()]
+
+
+def test_lstm_parameter_rows_name_the_four_blocks_and_the_projection():
+    rows = {row["parámetro"]: row for row in parameter_rows(nn.LSTM(5, 3, proj_size=2))}
+    assert list(next(iter(rows.values()))) == ["parámetro", "forma", "bloques"]
+    assert rows["`weight_ih_l0`"]["bloques"] == r"$W_{ii}, \ldots, W_{io}$"
+    assert rows["`weight_hh_l0`"]["bloques"] == r"$W_{hi}, \ldots, W_{ho}$"
+    assert rows["`bias_ih_l0`"]["bloques"] == r"$b_{ii}, \ldots, b_{io}$"
+    assert rows["`bias_hh_l0`"]["bloques"] == r"$b_{hi}, \ldots, b_{ho}$"
+    assert rows["`weight_hr_l0`"] == {"parámetro": "`weight_hr_l0`", "forma": "(2, 3)", "bloques": "$W_{hr}$"}
+
+
+def test_gru_parameter_rows_name_every_parameter_and_its_blocks():
+    gru = nn.GRU(5, 2, num_layers=2, bidirectional=True, bias=False)
+    rows = gru_parameter_rows(gru)
+    assert rows == parameter_rows(gru)
+    assert [row["parámetro"] for row in rows] == [f"`{name}`" for name, _ in gru.named_parameters()]
+    assert [row["forma"] for row in rows] == [str(tuple(p.shape)) for p in gru.parameters()]
+    assert rows[0]["bloques"] == "$W_{ir}$, $W_{iz}$, $W_{in}$"
+    assert rows[1]["bloques"] == "$W_{hr}$, $W_{hz}$, $W_{hn}$"
+
+
+def test_layer_comparison_reads_real_modules():
+    rows = {row[""]: row for row in layer_comparison(4, 3)}
+    assert list(rows) == ["puertas", "bloques apilados", "`weight_ih_l0`", "`weight_hh_l0`", "`bias_ih_l0`",
+                          "`bias_hh_l0`", "números por capa", "estado"]
+    for kind, blocks in ((nn.RNN, 1), (nn.LSTM, 4), (nn.GRU, 3)):
+        column = f"`nn.{kind.__name__}`"
+        layer = kind(4, 3)
+        assert rows["bloques apilados"][column] == str(blocks)
+        assert rows["números por capa"][column] == str(sum(p.numel() for p in layer.parameters()))
+        for name, p in layer.named_parameters():
+            assert rows[f"`{name}`"][column] == str(tuple(p.shape))
+        with torch.no_grad():
+            _, state = layer(torch.zeros(1, 1, 4))
+        h_n = state[0] if kind is nn.LSTM else state
+        assert rows["estado"][column].startswith(f"`h_n` {tuple(h_n.shape)}")
+    assert rows["puertas"] == {"": "puertas", "`nn.RNN`": "ninguna", "`nn.LSTM`": "$i$, $f$, $g$, $o$",
+                               "`nn.GRU`": "$r$, $z$, $n$"}
+    assert rows["estado"]["`nn.LSTM`"] == "`h_n` (1, 1, 3), `c_n` (1, 1, 3)"
+    assert rows["estado"]["`nn.GRU`"] == "`h_n` (1, 1, 3)"
+
+
+# -- Clear errors and readable edges ------------------------------------------------------
+
+BAD = [
+    ("parameter_rows RNNCell", TypeError, "expected a torch.nn.RNN, nn.LSTM or nn.GRU module, got RNNCell",
+     lambda: parameter_rows(nn.RNNCell(5, 2))),
+    ("parameter_rows a tensor", TypeError, "expected a torch.nn.RNN, nn.LSTM or nn.GRU module, got Tensor",
+     lambda: parameter_rows(torch.zeros(2))),
+    ("gru_parameter_rows nn.LSTM", TypeError, "expected a torch.nn.GRU module, got LSTM",
+     lambda: gru_parameter_rows(nn.LSTM(5, 2))),
+    ("layer_comparison float size", TypeError, "input_size must be an int, got float",
+     lambda: layer_comparison(5.0, 2)),
+    ("layer_comparison zero hidden size", ValueError, "hidden_size must be >= 1, got 0",
+     lambda: layer_comparison(5, 0)),
+    ("describe_parameter None", TypeError, "row must be a ParameterRow (one item of parameter_table), got NoneType",
+     lambda: describe_parameter(None)),
+    ("describe_parameter a row of text", TypeError, "row must be a ParameterRow (one item of parameter_table), got dict",
+     lambda: describe_parameter(parameter_rows(nn.RNN(2, 3))[0])),
+    ("parameter_symbol None", TypeError, "row must be a ParameterRow", lambda: parameter_symbol(None)),
+    ("latex_matrix complex", TypeError, "real numbers (a floating-point or integer dtype), got dtype torch.complex64",
+     lambda: latex_matrix(torch.tensor([1 + 2j, 3j]))),
+    ("latex_matrix bool", TypeError, "real numbers (a floating-point or integer dtype), got dtype torch.bool",
+     lambda: latex_matrix(torch.tensor([True, False]))),
+    ("latex_matrix empty vector", ValueError, "tensor must hold at least one number, got shape (0,)",
+     lambda: latex_matrix(torch.zeros(0))),
+    ("latex_matrix empty matrix", ValueError, "tensor must hold at least one number, got shape (2, 0)",
+     lambda: latex_matrix(torch.zeros(2, 0))),
+    ("latex_matrix nan", ValueError, "tensor must hold finite numbers, got nan at index [1]",
+     lambda: latex_matrix(torch.tensor([0.5, float("nan")]))),
+    ("latex_matrix inf", ValueError, "tensor must hold finite numbers, got inf at index [1, 0]",
+     lambda: latex_matrix(torch.tensor([[1.0, 2.0], [float("inf"), 3.0]]))),
+    ("latex_matrix -inf", ValueError, "tensor must hold finite numbers, got -inf at index [0]",
+     lambda: latex_matrix(torch.tensor([-float("inf")]), vector="row")),
+    ("format_vector nan", ValueError, "tensor must hold finite numbers, got nan at index [0]",
+     lambda: format_vector(torch.tensor([float("nan")]))),
+    ("format_vector complex", TypeError, "got dtype torch.complex64", lambda: format_vector(torch.tensor([1j]))),
+    ("latex_column not a tensor", TypeError, "tensor must be a torch.Tensor, got list", lambda: latex_column([1.0])),
+    ("latex_column empty", ValueError, "at least one number, got shape (0,)", lambda: latex_column(torch.zeros(1, 0))),
+    ("markdown_table line break", ValueError, r"a table cell must be one line, got 'a\nb'",
+     lambda: markdown_table([{"x": "a\nb"}])),
+    ("markdown_table int header", TypeError, "every row must be a dict of str to str",
+     lambda: markdown_table([{1: "a"}])),
+]
+
+
+@pytest.mark.parametrize("error, expected, call", [c[1:] for c in BAD], ids=[c[0] for c in BAD])
+def test_bad_input(error, expected, call):
+    with pytest.raises(error, match=re.escape(expected)):
+        call()
+
+
+def test_latex_matrix_of_an_integer_tensor():
+    assert latex_matrix(torch.tensor([[1, -2]]), decimals=1) == r"\begin{bmatrix} 1.0 & -2.0 \end{bmatrix}"
+
+
+def test_spanish_number_of_non_finite_values():
+    assert spanish_number(float("inf")) == "∞"
+    assert spanish_number(-float("inf")) == "−∞"
+    assert spanish_number(float("nan")) == "NaN"
+    assert spanish_number(torch.tensor(float("inf")).item(), digits=3) == "∞"
+
+
+def test_spanish_number_of_an_int_beyond_float():
+    assert spanish_number(10**400) == "1,0·10⁴⁰⁰"
+    assert spanish_number(-(10**400) * 25, digits=2) == "−2,50·10⁴⁰¹"
+    # Exact: 2**60 + 1 would round through a float; as a Decimal its digits are right.
+    assert spanish_number(2**60 + 1, digits=18) == "1,152921504606846977·10¹⁸"
+    assert spanish_number(7) == "7,0"
+
+
+def test_latex_column_writes_any_vector_top_to_bottom():
+    row = torch.tensor([[0.5, -1.25, 2.0]])  # a (1, H) state of a batch of one
+    assert latex_column(row, 2) == r"\begin{bmatrix} 0.50 \\ -1.25 \\ 2.00 \end{bmatrix}"
+    assert latex_column(row) == latex_matrix(row[0])
+
+
+def _cells(table: str) -> list[list[str]]:
+    """The table MyST renders from ``table``, as the text of each row's cells (math and code included)."""
+    parser = create_md_parser(MdParserConfig(enable_extensions={"dollarmath", "amsmath"}), RendererHTML)
+    rows, cells = [], None
+    for token in parser.parse(table):
+        if token.type == "tr_open":
+            cells = []
+            rows.append(cells)
+        elif token.type == "inline" and cells is not None:
+            cells.append("".join(child.content for child in token.children))
+    return rows
+
+
+def test_markdown_table_keeps_a_bar_inside_its_cell():
+    rows = [{"a|b": "x | y", "code": "`p|q`", "math": r"$|x| + \|v\|$"}]
+    assert _cells(markdown_table(rows)) == [["a|b", "code", "math"], ["x | y", "p|q", r"|x| + \|v\|"]]

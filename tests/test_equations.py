@@ -1,11 +1,11 @@
-"""latex_product: the numbers, the shapes under them, and clear errors for shapes that do not multiply."""
+"""latex_product and latex_aligned: the numbers, the shapes under them, the narrow version, and clear errors."""
 
 import re
 
 import pytest
 import torch
 
-from rnn_notes import latex_product
+from rnn_notes import latex_aligned, latex_matrix, latex_product
 from rnn_notes.equations import NARROW_MARK
 
 pytestmark = pytest.mark.unit
@@ -135,3 +135,34 @@ def test_fit_gives_a_wide_product_a_narrow_version_for_phones():
     # 2x5 times 5x1 plus bias is too wide for 736 px on one line, and the phone gets one matrix a line
     assert wide != latex_product([w, x], bias=b, result=w @ x + b, names=["W", "x", "b", "r"], layout="line")
     assert narrow == latex_product([w, x], bias=b, result=w @ x + b, names=["W", "x", "b", "r"], layout="stacked")
+
+
+def test_latex_aligned_writes_one_line_per_matrix():
+    a, b = torch.tensor([[1.0, -2.0]]), torch.tensor([0.5, 0.25])
+    text = latex_aligned({"A": a, "b_{i}": b}, decimals=2)
+    assert text == (r"\begin{aligned} A &= \begin{bmatrix} 1.00 & -2.00 \end{bmatrix} \\"
+                    r" b_{i} &= \begin{bmatrix} 0.50 \\ 0.25 \end{bmatrix} \end{aligned}")
+
+
+def test_latex_aligned_adds_a_narrow_version_only_when_too_wide_for_a_phone():
+    narrow = torch.full((2, 2), -0.5)
+    assert NARROW_MARK not in latex_aligned({"W": narrow})
+    wide = torch.full((2, 7), -0.5)  # seven columns of "-0.5000": wider than a phone's 22 em
+    text = latex_aligned({"W": wide})
+    narrow_line, wide_line = text.split("\n")
+    # The same equation twice: drawn smaller on a phone, as it is elsewhere.
+    assert narrow_line == NARROW_MARK + wide_line
+    assert wide_line == rf"\begin{{aligned}} W &= {latex_matrix(wide)} \end{{aligned}}"
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: latex_aligned([torch.ones(2)]), TypeError, "matrices must be a dict of LaTeX names to tensors, got list"),
+    (lambda: latex_aligned({}), ValueError, "latex_aligned needs at least one matrix, got an empty dict"),
+    (lambda: latex_aligned({1: torch.ones(2)}), TypeError, "keyed by LaTeX names (str), got int"),
+    (lambda: latex_aligned({"W": [1.0]}), TypeError, "tensor must be a torch.Tensor, got list"),
+    (lambda: latex_aligned({"W": torch.ones(2, 2, 2)}), ValueError, "1-D or 2-D tensor, got shape (2, 2, 2)"),
+    (lambda: latex_aligned({"W": torch.ones(2)}, decimals=-1), ValueError, "decimals must be >= 0, got -1"),
+], ids=["list", "empty", "int name", "list value", "3-D", "negative decimals"])
+def test_latex_aligned_bad_input(call, error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        call()

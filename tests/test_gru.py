@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from rnn_notes import gate_blocks, gru_cell, gru_gates, gru_parameter_rows, layer_comparison, manual_gru
+from rnn_notes import gate_blocks, gru_cell, gru_gates, manual_gru
 
 from strategies import NUM_LAYERS, SEEDS, bit_for_bit_args, call_args, layer_args
 from helpers import grads, texts
@@ -160,15 +160,6 @@ def test_does_not_call_the_layer(monkeypatch):
     manual_gru(gru, torch.randn(4, 3))
 
 
-def test_parameter_rows_name_every_parameter_and_its_blocks():
-    gru = nn.GRU(5, 2, num_layers=2, bidirectional=True, bias=False)
-    rows = gru_parameter_rows(gru)
-    assert [row["parámetro"] for row in rows] == [f"`{name}`" for name, _ in gru.named_parameters()]
-    assert [row["forma"] for row in rows] == [str(tuple(p.shape)) for p in gru.parameters()]
-    assert rows[0]["bloques"] == "$W_{ir}$, $W_{iz}$, $W_{in}$"
-    assert rows[1]["bloques"] == "$W_{hr}$, $W_{hz}$, $W_{hn}$"
-
-
 GRU = nn.GRU(5, 2)
 GRU_BIDIR = nn.GRU(5, 2, num_layers=2, bidirectional=True)
 X = torch.randn(3, 5)
@@ -209,8 +200,6 @@ CASES = [
      lambda: gru_gates(GRU, 0, reverse=True)),
     ("gru_gates reverse not a bool", TypeError, "reverse must be a bool, got str",
      lambda: gru_gates(GRU_BIDIR, 0, reverse="yes")),
-    ("gru_parameter_rows nn.LSTM", TypeError, "expected a torch.nn.GRU module, got LSTM",
-     lambda: gru_parameter_rows(nn.LSTM(5, 2))),
 ]
 
 
@@ -220,7 +209,7 @@ def test_bad_input(error, expected, call):
         call()
 
 
-# -- The figures and the comparison ------------------------------------------------------
+# -- The figures -------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("input_size, hidden_size", [(5, 2), (3, 4)])
@@ -245,19 +234,6 @@ def test_gate_blocks_draws_one_square_per_number_of_each_weight_ih():
         "$i$", "$f$", "$g$", "$o$", "$r$", "$z$", "$n$"]
 
 
-def test_layer_comparison_reads_real_modules():
-    rows = {row[""]: row for row in layer_comparison(4, 3)}
-    for kind, blocks in ((nn.RNN, 1), (nn.LSTM, 4), (nn.GRU, 3)):
-        column = f"`nn.{kind.__name__}`"
-        layer = kind(4, 3)
-        assert rows["bloques apilados"][column] == str(blocks)
-        assert rows["números por capa"][column] == str(sum(p.numel() for p in layer.parameters()))
-        for name, p in layer.named_parameters():
-            assert rows[f"`{name}`"][column] == str(tuple(p.shape))
-    assert rows["estado"]["`nn.LSTM`"] == "`h_n` (1, 1, 3), `c_n` (1, 1, 3)"
-    assert rows["estado"]["`nn.GRU`"] == "`h_n` (1, 1, 3)"
-
-
 FIGURE_CASES = [
     ("gru_cell nn.RNN", TypeError, "expected a torch.nn.GRU module, got RNN",
      lambda: gru_cell(nn.RNN(5, 2))),
@@ -265,12 +241,10 @@ FIGURE_CASES = [
      lambda: gru_cell(nn.GRU(5, 2, num_layers=2))),
     ("gate_blocks zero size", ValueError, "hidden_size must be >= 1, got 0",
      lambda: gate_blocks(5, 0)),
-    ("layer_comparison float size", TypeError, "input_size must be an int, got float",
-     lambda: layer_comparison(5.0, 2)),
 ]
 
 
 @pytest.mark.parametrize("error, expected, call", [c[1:] for c in FIGURE_CASES], ids=[c[0] for c in FIGURE_CASES])
-def test_figure_and_comparison_bad_input(error, expected, call):
+def test_figure_bad_input(error, expected, call):
     with pytest.raises(error, match=re.escape(expected)):
         call()

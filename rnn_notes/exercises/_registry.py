@@ -161,14 +161,17 @@ def tensor_difference(answer: object, expected: Tensor) -> str | None:
 
 
 def integer_difference(answer: object, expected: int) -> str | None:
-    """Compare a whole-number answer; a one-element integer tensor counts as its number."""
+    """Compare a whole-number answer; a one-element integer tensor counts as its number.
+
+    A wrong number is told only that it is wrong: saying higher or lower would give the answer away.
+    """
     if isinstance(answer, Tensor) and answer.numel() == 1 and not answer.is_floating_point():
         answer = answer.item()
     if isinstance(answer, bool) or not isinstance(answer, int):
         return f"se esperaba un número entero, tu respuesta es de tipo {type(answer).__name__}"
     if answer == expected:
         return None
-    return f"tu respuesta es {answer}, que no es la esperada (la esperada es {'mayor' if expected > answer else 'menor'})"
+    return f"tu respuesta es {answer}, que no es la esperada"
 
 
 def sizes_difference(answer: object, expected: tuple[int, ...]) -> str | None:
