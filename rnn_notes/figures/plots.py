@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from numbers import Real
+
 import torch
 from torch import Tensor, nn
 
@@ -11,15 +14,19 @@ from ..display import spanish_number
 from ..layer import trace_rnn
 from ..lstm import cell_jacobians, forget_products, with_forget_bias
 from ..streaming import run_in_chunks
-from ._draw import ACCENTS, FONT_SIZE, INK, SMALL, label_axes, plot_axes, styled
+from ._draw import ACCENTS, INK, SMALL, label_axes, plot_axes, styled
 from ._svg import SiteFigure, site_figure
 from ._words import decimal, plural, sub, words
 
 
 def _positive(name: str, value: object) -> float:
-    """``value`` as a float if it is a finite real number > 0."""
-    # TODO(merge): use _checks.positive
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < float("inf"):
+    """``value`` as a float if it is a finite real number > 0 (bools, nan and inf are refused)."""
+    # TODO(merge): use _checks.positive (same checks and messages)
+    if not isinstance(value, Real) or isinstance(value, bool):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    if not value > 0:
         raise ValueError(f"{name} must be a number > 0, got {value!r}")
     return float(value)
 
