@@ -155,7 +155,8 @@ def test_importing_rnn_notes_does_not_import_matplotlib():
 
 
 def test_plots_take_the_sites_ink_and_sizes_and_leave_matplotlib_as_it_was():
-    keys = ("font.size", "text.color", "legend.frameon", "axes.spines.top", "xtick.labelsize")
+    keys = ("font.size", "text.color", "legend.frameon", "axes.spines.top", "xtick.labelsize", "axes.prop_cycle",
+            "patch.force_edgecolor")
     before = {key: matplotlib.rcParams[key] for key in keys}
     drawn = tanh_saturation(seed_rnn(), seed_sequence())
     assert {key: matplotlib.rcParams[key] for key in keys} == before  # a student's own plots are untouched

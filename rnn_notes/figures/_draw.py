@@ -25,11 +25,16 @@ WIDTH_PT = 360.0  # natural width of a figure: 5 inches
 MONO = {"fontsize": SMALL, "family": "DejaVu Sans Mono"}  # parameter names, as code
 FAINT = (0, 0, 0, 0.06)  # the fill of boxes and cells
 
-# The site's one style (matplotlib rcParams): text in ink at FONT_SIZE; ticks, tick labels and
-# legends in ink at SMALL; legends without a frame; plots without a top or right spine.
+# The site's one style (matplotlib rcParams): text, lines and the edges of patches in ink, text at
+# FONT_SIZE; ticks, tick labels and legends in ink at SMALL; legends without a frame; plots without
+# a top or right spine. A colour or a size is named in the drawing code only where it differs.
 STYLE = {
     "font.size": FONT_SIZE,
     "text.color": INK,
+    "lines.color": INK,  # axhline, axvline
+    "axes.prop_cycle": f"cycler(color=['{INK}'])",  # ax.plot without a colour
+    "patch.edgecolor": INK,
+    "patch.force_edgecolor": True,  # filled patches get an edge too
     "axes.edgecolor": INK,
     "axes.labelcolor": INK,
     "axes.labelsize": FONT_SIZE,
@@ -108,7 +113,7 @@ def box(x: float, y: float, w: float, h: float) -> Any:
     from matplotlib.patches import FancyBboxPatch
 
     return FancyBboxPatch((x, y), w, h, boxstyle="round,pad=0,rounding_size=6",
-                          facecolor=FAINT, edgecolor=INK, lw=1.2)
+                          facecolor=FAINT, lw=1.2)
 
 
 def cell(x: float, y: float, w: float, h: float, colour: str | None) -> Any:
@@ -116,8 +121,7 @@ def cell(x: float, y: float, w: float, h: float, colour: str | None) -> Any:
     from matplotlib.patches import Rectangle
 
     face = FAINT if colour is None else colour
-    return Rectangle((x, y), w, h, facecolor=face, alpha=None if colour is None else 0.55,
-                     edgecolor=INK, lw=1.2)
+    return Rectangle((x, y), w, h, facecolor=face, alpha=None if colour is None else 0.55, lw=1.2)
 
 
 def grid(ax: Any, x: float, y: float, rows: int, cols: int, side: float, colour: str) -> None:
@@ -127,14 +131,14 @@ def grid(ax: Any, x: float, y: float, rows: int, cols: int, side: float, colour:
     for i in range(rows):
         for j in range(cols):
             ax.add_patch(Rectangle((x + j * side, y - (i + 1) * side), side, side,
-                                   facecolor=colour, alpha=0.35, edgecolor=INK, lw=0.6))
+                                   facecolor=colour, alpha=0.35, lw=0.6))
     ax.add_patch(Rectangle((x, y - rows * side), cols * side, rows * side,
-                           fill=False, edgecolor=INK, lw=1.2))
+                           fill=False, lw=1.2))
 
 
 def node(ax: Any, x: float, y: float, radius: float, symbol: str, **kwargs: Any) -> None:
     """A circle on a line of a cell with ``symbol`` in it (× or + where two lines meet)."""
     from matplotlib.patches import Circle
 
-    ax.add_patch(Circle((x, y), radius, facecolor="none", edgecolor=INK, lw=1.2))
+    ax.add_patch(Circle((x, y), radius, facecolor="none", lw=1.2))
     text(ax, x, y, symbol, **kwargs)

@@ -6,7 +6,7 @@ from torch import nn
 
 from .. import _checks, _layout
 from ..gru import gru_gates
-from ._draw import ACCENTS, FONT_SIZE, INK, MONO, SMALL, WIDTH_PT, arrow, box, canvas, grid, node, styled, text
+from ._draw import ACCENTS, FONT_SIZE, MONO, SMALL, WIDTH_PT, arrow, box, canvas, grid, node, styled, text
 from ._svg import SiteFigure, site_figure
 from ._words import shape, words
 
@@ -23,13 +23,13 @@ def lstm_cell(lstm: nn.LSTM) -> SiteFigure:
     fig, ax = canvas(WIDTH_PT, 262.0)
     top, bus, gate_y = 220.0, 62.0, 112.0
     for start, end in ((34, 90), (106, 168), (184, 296)):  # the cell state line, broken at × and +
-        ax.plot([start, end], [top, top], color=INK, lw=2.2)
+        ax.plot([start, end], [top, top], lw=2.2)
     arrow(ax, (296, top), (330, top))
     text(ax, 16, top + 10, "$c_{t-1}$")
     text(ax, 16, top - 8, c_shape, fontsize=SMALL)
     text(ax, 344, top + 10, "$c_t$")
     text(ax, 344, top - 8, c_shape, fontsize=SMALL)
-    ax.plot([34, 262], [bus, bus], color=INK, lw=1.2)  # h_{t-1} and x_t feed every gate
+    ax.plot([34, 262], [bus, bus], lw=1.2)  # h_{t-1} and x_t feed every gate
     text(ax, 16, bus + 10, "$h_{t-1}$")
     text(ax, 16, bus - 8, h_shape, fontsize=SMALL)
     arrow(ax, (64, 18), (64, bus))
@@ -40,7 +40,7 @@ def lstm_cell(lstm: nn.LSTM) -> SiteFigure:
         ax.add_patch(box(x - 19, gate_y - 13, 38, 26))
         text(ax, x, gate_y, f"${act}$", fontsize=SMALL)
         text(ax, x - 12, gate_y + 24, f"${name}_t$", color=ACCENTS[k])
-        ax.plot([x, x], [bus, gate_y - 13], color=INK, lw=1.2)
+        ax.plot([x, x], [bus, gate_y - 13], lw=1.2)
     node(ax, 98, top, 8, "×", fontsize=SMALL)
     arrow(ax, (98, gate_y + 13), (98, top - 8))
     node(ax, 176, 168, 8, "×", fontsize=SMALL)
@@ -83,8 +83,8 @@ def gru_cell(gru: nn.GRU) -> SiteFigure:
              "z": (250.0, "\\sigma", "gru_update")}
     text(ax, 4, top, "$h_{t-1}$", ha="left")
     text(ax, 4, bottom + 26, "$x_t$", ha="left")
-    ax.plot([40, 320], [top, top], color=INK, lw=1.2)
-    ax.plot([14, 250], [bottom + 14, bottom + 14], color=INK, lw=1.2)
+    ax.plot([40, 320], [top, top], lw=1.2)
+    ax.plot([14, 250], [bottom + 14, bottom + 14], lw=1.2)
     for gate, (cx, act, word) in boxes.items():
         ax.add_patch(box(cx - box_w / 2, box_y, box_w, box_h))
         text(ax, cx, box_y + box_h - 13, f"${gate}_t$", color=colour[gate])

@@ -11,7 +11,7 @@ from torch.nn.utils.rnn import PackedSequence
 
 from .. import _checks, _layout
 from ..display import format_vector
-from ._draw import ACCENTS, FONT_SIZE, INK, MONO, SMALL, WIDTH_PT, arrow, box, canvas, cell, grid, styled, text
+from ._draw import ACCENTS, FONT_SIZE, MONO, SMALL, WIDTH_PT, arrow, box, canvas, cell, grid, styled, text
 from ._svg import SiteFigure, site_figure
 from ._words import plain, plural, shape, sub, words
 
@@ -343,7 +343,7 @@ def packed_batch(packed: PackedSequence) -> SiteFigure:
         text(ax, label_w / 2, y + side / 2, f"{s}", fontsize=SMALL)
         for t in range(steps):
             real = (s, t) in row_of
-            ax.add_patch(Rectangle((label_w + t * side, y), side, side, edgecolor=INK, lw=0.8,
+            ax.add_patch(Rectangle((label_w + t * side, y), side, side, lw=0.8,
                                    facecolor=ACCENTS[t % len(ACCENTS)] if real else (0.5, 0.5, 0.5),
                                    alpha=0.45 if real else 0.18,
                                    gid=f"real-{s}-{t + 1}-row-{row_of[s, t]}" if real else f"padding-{s}-{t + 1}"))
@@ -357,12 +357,12 @@ def packed_batch(packed: PackedSequence) -> SiteFigure:
     for t, n in enumerate(sizes):
         for j in range(n):
             k = starts[t] + j
-            ax.add_patch(Rectangle((x0 + k * strip, y), strip, strip, edgecolor=INK, lw=0.8,
+            ax.add_patch(Rectangle((x0 + k * strip, y), strip, strip, lw=0.8,
                                    facecolor=ACCENTS[t % len(ACCENTS)], alpha=0.45, gid=f"data-{k}"))
             text(ax, x0 + (k + 0.5) * strip, y + strip / 2, f"{order[j]}", fontsize=SMALL)
             text(ax, x0 + (k + 0.5) * strip, y - 0.7 * FONT_SIZE, f"{k}", fontsize=SMALL * 0.9, alpha=0.7)
         left, right = x0 + starts[t] * strip, x0 + (starts[t] + n) * strip
-        ax.add_patch(Rectangle((left, y), right - left, strip, fill=False, edgecolor=INK, lw=2.0))
+        ax.add_patch(Rectangle((left, y), right - left, strip, fill=False, lw=2.0))
         text(ax, (left + right) / 2, y + strip + 1.1 * FONT_SIZE, f"$t{{=}}{t + 1}$", fontsize=SMALL)
         text(ax, (left + right) / 2, y - 1.9 * FONT_SIZE, f"{n}", fontsize=SMALL)
         seqs = ", ".join(str(order[j]) for j in range(n))

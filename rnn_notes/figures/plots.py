@@ -14,7 +14,7 @@ from ..display import spanish_number
 from ..layer import trace_rnn
 from ..lstm import cell_jacobians, forget_products, with_forget_bias
 from ..streaming import run_in_chunks
-from ._draw import ACCENTS, INK, SMALL, label_axes, plot_axes, styled
+from ._draw import ACCENTS, SMALL, label_axes, plot_axes, styled
 from ._svg import SiteFigure, site_figure
 from ._words import decimal, plural, sub, words
 
@@ -42,9 +42,9 @@ def tanh_saturation(rnn: nn.RNN, x: Tensor, h0: Tensor | None = None) -> SiteFig
     reach = max(3.0, float(z.abs().max()) * 1.15)
     fig, ax = plot_axes(210)
     grid = torch.linspace(-reach, reach, 241)
-    ax.plot(grid.tolist(), torch.tanh(grid).tolist(), color=INK, lw=1.5, label="tanh")
+    ax.plot(grid.tolist(), torch.tanh(grid).tolist(), lw=1.5, label="tanh")
     for level in (-1, 1):
-        ax.axhline(level, color=INK, lw=0.8, ls=":", alpha=0.6)
+        ax.axhline(level, lw=0.8, ls=":", alpha=0.6)
     ax.text(-reach, 1.04, words("saturation"), fontsize=SMALL, va="bottom")
     points = []
     for j in range(z.shape[1]):
@@ -78,14 +78,14 @@ def chunked_states(rnn: nn.RNN, x: Tensor, chunk_size: int, h0: Tensor | None = 
     t = list(range(1, steps + 1))
     fig, ax = plot_axes(200)
     for cut in range(chunk_size, steps, chunk_size):
-        ax.axvline(cut + 0.5, color=INK, lw=0.6, alpha=0.25)
+        ax.axvline(cut + 0.5, lw=0.6, alpha=0.25)
     for j in range(whole.shape[1]):
         colour = ACCENTS[j % len(ACCENTS)]
         ax.plot(t, whole[:, j].tolist(), color=colour, lw=3.5, alpha=0.4,
                 gid=f"one-call-{j + 1}", label=words("component", j=j + 1))
         ax.plot(t, parts[:, j].tolist(), color=colour, lw=1.1, ls="--", gid=f"chunked-{j + 1}")
-    ax.plot([], [], color=INK, lw=3.5, alpha=0.4, label=words("one_call"))
-    ax.plot([], [], color=INK, lw=1.1, ls="--", label=words("chunked", size=chunk_size))
+    ax.plot([], [], lw=3.5, alpha=0.4, label=words("one_call"))
+    ax.plot([], [], lw=1.1, ls="--", label=words("chunked", size=chunk_size))
     label_axes(ax, words("step_axis"), "$h_t$", ncols=2, loc="lower center", bbox_to_anchor=(0.5, 1.0))
     ax.set_xlim(1, steps)
     diff = spanish_number(float((whole - parts).abs().max()))
@@ -111,7 +111,7 @@ def jacobian_decay(
             curves.append(words("decay_curve", act=act, sigma=decimal(sigma), last=spanish_number(float(norms[-1])),
                                 T=steps, peak=spanish_number(float(norms.max()))))
         ax.set_yscale("log")
-        ax.axhline(1.0, color=INK, lw=0.6, ls=":", alpha=0.6)
+        ax.axhline(1.0, lw=0.6, ls=":", alpha=0.6)
         label_axes(ax, None, words("decay_norm"))
         ax.text(0.03, 0.05, act, transform=ax.transAxes, ha="left", va="bottom")
     axes[0].legend(ncols=len(sigmas), loc="lower center", bbox_to_anchor=(0.5, 1.0))
@@ -141,7 +141,7 @@ def cell_state_gradients(rnn: nn.RNN, lstm: nn.LSTM, x: Tensor, forget_bias: flo
         ax.plot(lags, norms.tolist(), color=ACCENTS[k], lw=1.8, label=label, gid=f"paths-{k}")
         if direct is not None:
             ax.plot(lags, direct.max(dim=1).values.tolist(), color=ACCENTS[k], lw=1.0, ls="--")
-    ax.plot([], [], color=INK, lw=1.0, ls="--", label=words("paths_direct"))
+    ax.plot([], [], lw=1.0, ls="--", label=words("paths_direct"))
     ax.set_yscale("log")
     label_axes(ax, words("paths_axis"), words("paths_norm"), loc="lower left")
     steps = len(lags) - 1
@@ -161,7 +161,7 @@ def loss_curve(losses: list[float], threshold: float) -> SiteFigure:
     steps = list(range(1, len(losses) + 1))
     fig, ax = plot_axes(200)
     ax.plot(steps, list(losses), color=ACCENTS[1], lw=1.6, gid="loss")
-    ax.axhline(threshold, color=INK, lw=0.9, ls=":", gid="threshold")
+    ax.axhline(threshold, lw=0.9, ls=":", gid="threshold")
     ax.text(steps[-1], threshold * 1.15, words("threshold", value=spanish_number(threshold)),
             fontsize=SMALL, ha="right", va="bottom")
     ax.set_yscale("log")
