@@ -5,9 +5,9 @@ drawing library for plots and diagrams, mathtext for the labels (``$h_{t-1}$``),
 as paths, and tests that read the artists instead of parsing SVG. Layouts use axes whose data
 units are points, so positions and font sizes are in the same unit.
 
-Every figure is drawn and saved under :data:`STYLE` (see :func:`styled`): text, axis labels,
-ticks and legends take the site's ink and sizes from it, so the drawing code names a colour or
-a size only where it differs. matplotlib is imported inside the functions, as in ``_svg``.
+Every figure is drawn and saved under :data:`STYLE` (see :func:`styled`): text, lines, edges,
+axis labels, ticks and legends take the site's ink and sizes from it, so the drawing code names
+a colour or a size only where it differs. matplotlib is imported inside the functions, as in ``_svg``.
 """
 
 from __future__ import annotations
@@ -53,8 +53,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def styled(draw: F) -> F:
-    """Run a figure function under :data:`STYLE`: matplotlib reads it when artists are made and
-    when ticks are made at drawing time, so the figure is built and saved inside it."""
+    """Run a figure function under :data:`STYLE`, from its first artist to its saved SVG.
+
+    matplotlib reads rcParams when an artist is made, and makes ticks only when it draws
+    (``savefig``): the whole function, ``site_figure`` included, runs inside the style.
+    """
 
     @functools.wraps(draw)
     def run(*args: Any, **kwargs: Any) -> Any:
