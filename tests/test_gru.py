@@ -8,10 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from rnn_notes import gate_blocks, gru_cell, gru_gates, manual_gru
+from rnn_notes import gru_gates, manual_gru
 
 from strategies import NUM_LAYERS, SEEDS, bit_for_bit_args, call_args, layer_args
-from helpers import grads, texts
+from helpers import grads
 
 pytestmark = pytest.mark.unit
 
@@ -205,46 +205,5 @@ CASES = [
 
 @pytest.mark.parametrize("error, expected, call", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_bad_input(error, expected, call):
-    with pytest.raises(error, match=re.escape(expected)):
-        call()
-
-
-# -- The figures -------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("input_size, hidden_size", [(5, 2), (3, 4)])
-def test_gru_cell_names_the_layers_shapes(input_size, hidden_size):
-    torch.manual_seed(0)
-    gru = nn.GRU(input_size, hidden_size)
-    drawn = gru_cell(gru)
-    assert {"$r_t$", "$z_t$", "$n_t$", "$h_{t-1}$", "$x_t$", "$h_t$"} <= set(texts(drawn))
-    assert f"{tuple(gru.weight_ih_l0[:hidden_size].shape)}" in drawn.alt
-    assert f"{tuple(gru.weight_hh_l0[:hidden_size].shape)}" in drawn.alt
-    assert f"Hᵢₙ = {input_size}" in drawn.caption and "<svg" in drawn.svg
-
-
-def test_gate_blocks_draws_one_square_per_number_of_each_weight_ih():
-    drawn = gate_blocks(5, 3)
-    cells = [p for p in drawn.figure.axes[0].patches if p.get_fill()]
-    layers = [nn.RNN(5, 3), nn.LSTM(5, 3), nn.GRU(5, 3)]
-    assert len(cells) == sum(layer.weight_ih_l0.numel() for layer in layers)
-    for layer in layers:
-        assert str(tuple(layer.weight_ih_l0.shape)) in texts(drawn)
-    assert [t for t in texts(drawn) if len(t) == 3 and t.startswith("$")] == [
-        "$i$", "$f$", "$g$", "$o$", "$r$", "$z$", "$n$"]
-
-
-FIGURE_CASES = [
-    ("gru_cell nn.RNN", TypeError, "expected a torch.nn.GRU module, got RNN",
-     lambda: gru_cell(nn.RNN(5, 2))),
-    ("gru_cell two layers", ValueError, "one layer in one direction (num_layers=1, bidirectional=False), got num_layers=2",
-     lambda: gru_cell(nn.GRU(5, 2, num_layers=2))),
-    ("gate_blocks zero size", ValueError, "hidden_size must be >= 1, got 0",
-     lambda: gate_blocks(5, 0)),
-]
-
-
-@pytest.mark.parametrize("error, expected, call", [c[1:] for c in FIGURE_CASES], ids=[c[0] for c in FIGURE_CASES])
-def test_figure_bad_input(error, expected, call):
     with pytest.raises(error, match=re.escape(expected)):
         call()

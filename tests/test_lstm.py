@@ -6,8 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from rnn_notes import (cell_jacobians, cell_state_gradients, forget_products, jacobian_norms, lstm_cell,
-                       lstm_gates, manual_lstm, spanish_number, trace_lstm, with_forget_bias)
+from rnn_notes import cell_jacobians, forget_products, lstm_gates, manual_lstm, trace_lstm, with_forget_bias
 
 from strategies import SEEDS, SIZES, call_args, layer_args
 from helpers import grads
@@ -265,37 +264,3 @@ def test_with_forget_bias_adds_to_b_hf_only_in_every_layer_and_direction():
         torch.testing.assert_close(after, before + change)
     with pytest.raises(ValueError, match="needs a layer with biases, got bias=False"):
         with_forget_bias(nn.LSTM(3, 2, bias=False), 1.0)
-
-
-@pytest.mark.parametrize("hidden_size, proj_size", [(2, 0), (3, 2), (4, 0)])
-def test_lstm_cell_labels_follow_the_layer(hidden_size, proj_size):
-    lstm = nn.LSTM(5, hidden_size, proj_size=proj_size)
-    drawn = lstm_cell(lstm)
-    labels = [t.get_text() for t in drawn.figure.axes[0].texts]
-    assert [label for label in labels if label in ("$i_t$", "$f_t$", "$g_t$", "$o_t$")] == [
-        "$i_t$", "$f_t$", "$g_t$", "$o_t$"]
-    # c_{t-1} and c_t have hidden_size components, h_{t-1} and h_t proj_size (or hidden_size)
-    assert labels.count(str((hidden_size,))) == (2 if proj_size else 4)
-    assert labels.count(str((proj_size or hidden_size,))) == (2 if proj_size else 4)
-    assert ("$W_{hr}$" in labels) == bool(proj_size)
-    assert "(5,)" in labels and f"{hidden_size} componentes" in drawn.alt
-
-
-def test_cell_state_gradients_draws_the_norms_torch_gives():
-    torch.manual_seed(0)
-    rnn, lstm = nn.RNN(3, 2, batch_first=True), nn.LSTM(3, 2, batch_first=True)
-    x = torch.randn(1, 6, 3)
-    drawn = cell_state_gradients(rnn, lstm, x, forget_bias=2.0)
-    curves = [line for line in drawn.figure.axes[0].lines if (line.get_gid() or "").startswith("paths-")]
-    expected = [
-        jacobian_norms(rnn, x),
-        torch.linalg.matrix_norm(cell_jacobians(lstm, x), ord=2),
-        torch.linalg.matrix_norm(cell_jacobians(with_forget_bias(lstm, 2.0), x), ord=2),
-    ]
-    assert len(curves) == 3
-    for line, norms in zip(curves, expected):
-        assert list(line.get_xdata()) == list(range(7))
-        torch.testing.assert_close(torch.tensor(line.get_ydata(), dtype=norms.dtype), norms)
-    assert "de 0 a 6" in drawn.alt
-    for norms in expected:  # Spanish numbers, decimal comma
-        assert f"hasta {spanish_number(float(norms[-1]))}" in drawn.alt
