@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from jupyter_cache.cache.main import JupyterCacheBase
 
-import notebook_cache
+from rnn_site import notebook_cache
 from site_copy import HTML, SPHINX_BUILD, build, copy_project, notebook_page
 from sphinx.errors import ExtensionError
 
@@ -163,7 +163,7 @@ def test_a_cache_that_cannot_be_moved_aside_fails_naming_clean_cache(tmp_path, m
         raise PermissionError("read-only file system")
 
     monkeypatch.setattr(Path, "rename", refuse)
-    with pytest.raises(ExtensionError, match="make clean-cache"):
+    with pytest.raises(notebook_cache.CacheUnusable, match="make clean-cache"):
         notebook_cache.heal_cache(folder)
 
 

@@ -16,7 +16,7 @@ from nbclient import NotebookClient
 import rnn_notes
 from site_contract import DOCS, SITE
 
-from notebook_cache import is_notebook
+from rnn_site.notebooks import is_notebook
 
 pytestmark = pytest.mark.site
 CHAPTERS = sorted(p.stem for p in DOCS.glob("*.md") if is_notebook(p))

@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from notebook_cache import cache_key
+from rnn_site.notebook_cache import cache_key
 
 pytestmark = pytest.mark.unit
 ROOT = Path(__file__).resolve().parents[1]
