@@ -33,6 +33,7 @@ extensions = [
     "rnn_site.mathml",  # LaTeX to MathML at build time
     "rnn_site.notebook_cache",  # the execution cache: keyed, healed, safe under -j
     "rnn_site.failure_report",  # a failed notebook's file, line and message end the build
+    "rnn_site.interrupt",  # Ctrl-C stops the kernels at once and ends in "Interrupted!"
     "rnn_site.theme_strings",  # furo's hard-coded English labels go through the catalog
 ]
 myst_enable_extensions = [
@@ -79,7 +80,7 @@ html_math_renderer = "mathml"
 copybutton_selector = "div:not(.output) > div.highlight pre"
 
 # -- HTML ------------------------------------------------------------------
-html_theme = "furo"
+html_theme = "furo"  # light and dark, readable on phones; rnn_site.theme_strings translates its labels
 pygments_dark_style = "github-dark"  # furo's default ("native") underlines module names like links
 html_title = "rnn_notes: nn.RNN a mano"
 html_static_path = ["docs/_static"]  # conf.py is at the root: the site's own CSS

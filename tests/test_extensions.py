@@ -12,6 +12,7 @@ from packaging.requirements import Requirement
 from sphinx.testing.util import SphinxTestApp
 
 import rnn_notes
+from helpers import locked_version
 
 pytestmark = pytest.mark.unit
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,14 +52,6 @@ def test_download_rewrites_prose_and_keeps_code(course):
     assert '<a id="cap-paso"></a>\n## Un paso' in markdown
     assert "Ver Un paso, [aquí](#cap-paso) y ``{ref}`cap-paso` `` como código." in markdown
     assert "```text\n(cap-paso)=\n[texto](cap-paso) {ref}`cap-paso`\n```" in markdown
-
-
-def locked_version(package: str) -> str:
-    """The version the lock (requirements.txt) pins ``package`` to."""
-    pins = (Requirement(line.split("#")[0]) for line in (ROOT / "requirements.txt").read_text().splitlines()
-            if line.strip() and not line.startswith((" ", "#", "-")))
-    (version,) = [str(pin.specifier).removeprefix("==") for pin in pins if pin.name == package]
-    return version
 
 
 def test_download_opens_with_two_lines_that_install_jupyter_and_the_tested_versions(course):

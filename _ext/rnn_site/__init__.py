@@ -7,6 +7,7 @@
 - ``jupyter_markdown``: MyST Markdown cells rewritten for plain Jupyter.
 - ``notebook_cache``: myst-nb's execution cache, keyed, healed and safe under ``-j``.
 - ``failure_report``: what a build whose notebooks failed says last, and the reports it keeps.
+- ``interrupt``: Ctrl-C stops the running notebooks' kernels at once; the build ends in "Interrupted!".
 - ``mathml``: LaTeX to MathML at build time.
 - ``quiet_build``: a build log without third-party noise.
 - ``theme_strings``: furo's hard-coded English labels through the site's catalog.

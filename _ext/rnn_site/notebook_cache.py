@@ -95,7 +95,8 @@ def keyed_cache_path(root: Path, lock: Path) -> str:
 
 
 # The likeliest fix for an OS error, named first; the others follow.
-FIXES = {"space": "free disk space", "permissions": "make it writable by you (its permissions, or a read-only disk)",
+FIXES = {"space": "free disk space",
+         "permissions": "make it writable by you (chmod -R u+w it; on a read-only disk, build from a writable copy)",
          "clean": "delete it with `make clean-cache`"}
 FIX_FOR = {errno.ENOSPC: "space", errno.EDQUOT: "space", errno.EFBIG: "space",
            errno.EACCES: "permissions", errno.EPERM: "permissions", errno.EROFS: "permissions"}
