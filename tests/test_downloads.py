@@ -164,7 +164,8 @@ def test_students_notebook_is_the_instructors_one_without_the_solutions(name):
 @pytest.mark.parametrize("name", CHAPTERS)
 def test_notebooks_name_the_versions_they_ran_with_and_install_them_in_two_lines(name):
     torch = locked_version("torch")  # what the site is built and tested with
-    install = f"> pip install jupyterlab torch=={torch}\n> pip install rnn_notes-{version('rnn_notes')}-py3-none-any.whl\n"
+    wheel = f"rnn_notes-{version('rnn_notes')}-py3-none-any.whl"
+    install = f"> pip install jupyterlab torch=={torch}\n> pip install {wheel}\n"
     for path in filter(None, (download(name, ".ipynb"), solutions(name))):
         first = nbformat.read(path, as_version=4).cells[0]
         assert first.cell_type == "markdown"

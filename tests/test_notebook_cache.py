@@ -74,7 +74,9 @@ def test_the_cache_path_is_only_a_name_made_when_the_build_starts(tmp_path):
     (errno.EROFS, "make it writable by you"),
     (errno.ENOTDIR, "delete it with `make clean-cache`"),
 ])
-def test_an_unwritable_cache_names_the_folder_the_error_and_the_likeliest_fix_first(tmp_path, monkeypatch, error, first_fix):
+def test_an_unwritable_cache_names_the_folder_the_error_and_the_likeliest_fix_first(
+    tmp_path, monkeypatch, error, first_fix,
+):
     def refuse(*args, **kwargs):
         raise OSError(error, os.strerror(error), str(tmp_path / "cache" / "key"))
 
@@ -82,7 +84,8 @@ def test_an_unwritable_cache_names_the_folder_the_error_and_the_likeliest_fix_fi
     with pytest.raises(CacheUnusable) as stopped:
         prepare_cache(tmp_path / "cache" / "key")
     message = str(stopped.value)
-    assert message.startswith(f"error: cannot write the notebook cache {tmp_path / 'cache'}: [Errno {error}] {os.strerror(error)}")
+    folder = tmp_path / "cache"
+    assert message.startswith(f"error: cannot write the notebook cache {folder}: [Errno {error}] {os.strerror(error)}")
     assert f"To fix it, {first_fix}" in message
     for fix in ("free disk space", "make it writable by you", "make clean-cache"):
         assert fix in message

@@ -49,7 +49,7 @@ def kill_kernel(client: NotebookClient) -> None:
 
 
 def stop_handler(client: NotebookClient, in_worker: bool):
-    """The SIGINT/SIGTERM handler while ``client`` runs a notebook: kill its kernel, then stop as if nbclient were not there."""
+    """The SIGINT/SIGTERM handler while ``client`` runs: kill its kernel, then stop as if nbclient were not there."""
 
     def stop(signum: int, frame: object) -> None:
         if signum == signal.SIGINT and in_worker:

@@ -111,7 +111,7 @@ def unwritable(root: Path, error: OSError) -> CacheUnusable:
 
 
 def prepare_cache(folder: Path) -> None:
-    """Make the keyed cache ``folder`` (marked most recently used) and prune older ones; CacheUnusable if it cannot be written."""
+    """Make the keyed cache ``folder``, mark it most recently used, prune older ones; CacheUnusable if unwritable."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         os.utime(folder)
@@ -191,7 +191,7 @@ def heal_cache(folder: Path) -> None:
 
 
 def _open_cache(app: Sphinx) -> None:
-    """Make the cache folder, heal a damaged cache, then create its database once, in the main process, before workers fork."""
+    """Make the cache folder, heal a damaged cache, then create its database once, in the main process (before -j forks)."""
     if app.config.nb_execution_mode != "cache" or not app.config.nb_execution_cache_path:
         return
     folder = Path(app.config.nb_execution_cache_path)
