@@ -26,6 +26,8 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
+import rnn_notes  # the package the kernels run (rnn_site.mathml and autodoc import it too)
+
 from . import WARNING_TYPE
 from .exercise_list import download_links, exercises, students_notebook
 from .jupyter_markdown import Warn, markdown_parser, plain_markdown
@@ -151,10 +153,6 @@ def write_downloads(app: Sphinx, exception: Exception | None) -> None:
     executed = Path(env.mystnb_config.output_folder)
     failed = failed_pages(env)
     md = markdown_parser(env.myst_config)  # the parser the site's pages were read with
-    # Imported here, once the pages have run, not when Sphinx loads this extension: it loads
-    # torch (seconds), and a broken rnn_notes must fail its pages, not the start of the build.
-    import rnn_notes  # autodoc imported it already: the package the kernels ran
-
     note = version_note(rnn_notes.__version__, *torch_versions())
     for docname in sorted(env.found_docs):
         if not is_chapter(env, docname):
