@@ -5,9 +5,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT / "_ext"))  # the site's own extensions
+sys.path.insert(0, str(ROOT / "_ext"))  # the site's own extensions: the rnn_site package
 
-import notebook_cache  # noqa: E402
+from rnn_site import notebook_cache  # noqa: E402
 
 # -- Project ---------------------------------------------------------------
 project = "rnn_notes"
@@ -17,8 +17,9 @@ language = "es"  # the site's prose is Spanish
 locale_dirs = ["locale"]  # docs/locale: Spanish for furo's labels (Anterior, Siguiente, ...)
 
 # -- Extensions ------------------------------------------------------------
+# rnn_site.* are the site's own, in _ext/rnn_site/ (its __init__.py says what each does).
 extensions = [
-    "quiet_build",  # _ext/quiet_build.py: a build log without noise (first: it quiets later ones)
+    "rnn_site.quiet_build",  # a build log without noise (first: it quiets the ones below)
     "myst_nb",  # MyST Markdown pages executed as notebooks
     "sphinx.ext.autodoc",  # the API page comes from the package's docstrings
     "sphinx.ext.napoleon",  # readable docstring sections
@@ -26,11 +27,14 @@ extensions = [
     "sphinx_reredirects",  # moved pages leave a redirect page behind
     "sphinxext.opengraph",  # title and description for link previews
     "sphinx_copybutton",  # a copy button on code cells (code only, see below)
-    "exercises",  # _ext/exercises.py: the chapters' exercises, listed for instructors
-    "course",  # _ext/course.py: chapter downloads and the published-links directive
-    "mathml",  # _ext/mathml.py: LaTeX to MathML at build time
-    "notebook_cache",  # _ext/notebook_cache.py: cache safe under -j, one log line per notebook
-    "theme_strings",  # _ext/theme_strings.py: furo's hard-coded English labels go through the catalog
+    "rnn_site.exercise_list",  # the chapters' exercises, listed for instructors
+    "rnn_site.downloads",  # each chapter's notebook and MyST source, under its title
+    "rnn_site.published_links",  # the published-links directive of the instructors page
+    "rnn_site.mathml",  # LaTeX to MathML at build time
+    "rnn_site.notebook_cache",  # the execution cache: keyed, healed, safe under -j
+    "rnn_site.failure_report",  # a failed notebook's file, line and message end the build
+    "rnn_site.interrupt",  # Ctrl-C stops the kernels at once and ends in "Interrupted!"
+    "rnn_site.theme_strings",  # furo's hard-coded English labels go through the catalog
 ]
 myst_enable_extensions = [
     "dollarmath",  # $...$ and $$...$$ in prose
@@ -41,14 +45,15 @@ myst_update_mathjax = False  # the math is MathML (see Math below); MathJax's co
 # -- Notebook execution ----------------------------------------------------
 nb_execution_mode = "cache"  # every number is computed at build time; unchanged pages reuse theirs
 # One cache per state of rnn_notes + the lock (requirements.txt) + Python, so a package or
-# dependency change re-runs every page (_ext/notebook_cache.py). Outside _build/ so `make clean` keeps it; `make clean-cache` drops it.
+# dependency change re-runs every page (rnn_site.notebook_cache makes the folder when the build
+# starts). Outside _build/ so `make clean` keeps it; `make clean-cache` drops it.
 nb_execution_cache_path = notebook_cache.keyed_cache_path(ROOT / ".jupyter_cache", ROOT / "requirements.txt")
 # A failing cell or check is a warning, so -W fails the build after every page has run: raising
 # inside a -j worker can hang the build (nbclient traps SIGTERM), and pages that failed are
-# read again on the next build (_ext/notebook_cache.py).
+# read again on the next build (rnn_site.notebook_cache).
 nb_execution_raise_on_error = False
 nb_execution_timeout = 120  # seconds per cell; torch's first import is the slow part
-# The build ends with each failed cell's line and message (_ext/notebook_cache.py); the full
+# The build ends with each failed cell's line and message (rnn_site.failure_report); the full
 # traceback is in _build/html/reports/<page>.err.log, so the log does not repeat nbclient's.
 nb_execution_show_tb = False
 nb_render_markdown_format = "myst"  # Markdown outputs (tables) may hold $math$
@@ -75,7 +80,7 @@ html_math_renderer = "mathml"
 copybutton_selector = "div:not(.output) > div.highlight pre"
 
 # -- HTML ------------------------------------------------------------------
-html_theme = "furo"
+html_theme = "furo"  # light and dark, readable on phones; rnn_site.theme_strings translates its labels
 pygments_dark_style = "github-dark"  # furo's default ("native") underlines module names like links
 html_title = "rnn_notes: nn.RNN a mano"
 html_static_path = ["docs/_static"]  # conf.py is at the root: the site's own CSS

@@ -1,7 +1,12 @@
 """Small helpers shared by the test files (import as ``from helpers import ...``; tests/ is on pytest's pythonpath)."""
 
+from pathlib import Path
+
 import torch
+from packaging.requirements import Requirement
 from torch import nn
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def grads(outputs, weights, inputs):
@@ -24,3 +29,11 @@ def texts(drawn) -> list[str]:
         if ax.get_legend():
             found += [t.get_text() for t in ax.get_legend().get_texts()]
     return found
+
+
+def locked_version(package: str) -> str:
+    """The version the lock (requirements.txt) pins ``package`` to."""
+    lines = (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    pins = [Requirement(line) for line in lines if line and not line.startswith((" ", "#", "-"))]
+    (version,) = [str(pin.specifier).removeprefix("==") for pin in pins if pin.name == package]
+    return version

@@ -124,7 +124,7 @@ def check_site(site: Path, links: list[str]) -> list[str]:
 
 def main() -> int:
     """Print how the built site differs from the contract, and the lines it lacks."""
-    from course import read_contract  # the parser the site itself uses
+    from rnn_site.published_links import read_contract  # the parser the site itself uses
 
     links = read_contract(CONTRACT)
     problems = check_site(SITE, links)

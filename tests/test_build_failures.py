@@ -1,11 +1,14 @@
-"""What a user meets when a build goes wrong, and what each failure must leave behind (issue 10, section 1).
+"""What a user meets when a build goes wrong, and what each failure must leave behind (issues 10 and 26).
 
-Every build here is the real sphinx-build command of `make html` (or `make` itself) in a throwaway
-copy of the project whose docs/ holds only a few tiny notebook pages, so the builds take seconds.
+Every build here is the real sphinx-build command of `make html` or `make serve`, either in a
+throwaway copy of the project whose docs/ holds only a few tiny notebook pages, or, faster, in a
+copy of tests/roots/test-notebook (the site's notebook extensions, no theme, no package pages).
 """
 
 import os
 import re
+import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -16,8 +19,8 @@ from pathlib import Path
 import pytest
 from jupyter_cache.cache.main import JupyterCacheBase
 
-import notebook_cache
-from site_copy import HTML, SPHINX_BUILD, build, copy_project, notebook_page
+from rnn_site import notebook_cache
+from site_copy import HTML, ROOT, Build, build, copy_project, notebook_page
 from sphinx.errors import ExtensionError
 
 
@@ -29,13 +32,13 @@ NOISE = ["MdParserConfig", "NbParserConfig", "social cards", "Writing evaluated 
 INTERNAL_ERROR = ["Extension error", "Traceback (most recent call last)", "sphinx-doc/sphinx/issues"]
 
 
-def write_page(project: Path, name: str, *cells: str) -> Path:
-    """Write ``docs/<name>.md``, a MyST notebook with these code cells (each ends in a comment naming the page).
+def write_page(docs: Path, name: str, *cells: str) -> Path:
+    """Write ``<docs>/<name>.md``, a MyST notebook with these code cells (each ends in a comment naming the page).
 
     Two pages with the same code would race to store the same cache record under -j
     ("hashkey already exists"), a jupyter-cache limitation the real pages never meet.
     """
-    path = project / "docs" / f"{name}.md"
+    path = docs / f"{name}.md"
     path.write_text(notebook_page(f"Página {name}", *(f"{code}\n# {name}" for code in cells)), encoding="utf-8")
     return path
 
@@ -48,7 +51,7 @@ def small_site(tmp_path: Path, pages: dict[str, tuple[str, ...]]) -> Path:
     toctree = "\n".join(pages)
     (project / "docs" / "index.md").write_text(f"# Sonda\n\n```{{toctree}}\n{toctree}\n```\n", encoding="utf-8")
     for name, cells in pages.items():
-        write_page(project, name, *cells)
+        write_page(project / "docs", name, *cells)
     return project
 
 
@@ -79,28 +82,27 @@ def test_failing_cells_fail_clearly_and_the_fixed_build_leaves_nothing_behind(tm
     assert_quiet(first.log)
 
     # A wrong number, a syntax error and a bad import.
-    wrong = write_page(project, "mal", "x = 1", BAD)
-    syntax = write_page(project, "sintaxis", "y = 1 +* 2")
-    bad_import = write_page(project, "importa", "import no_such_module_here")
+    wrong = write_page(project / "docs", "mal", "x = 1", BAD)
+    syntax = write_page(project / "docs", "sintaxis", "y = 1 +* 2")
+    bad_import = write_page(project / "docs", "importa", "import no_such_module_here")
     broken = build(project)
     assert broken.returncode != 0, broken.log
     for text in INTERNAL_ERROR:
         assert text not in broken.log, broken.log
-    summary = broken.log.strip().splitlines()
-    heading = "3 notebook page(s) failed; the next build runs them again:"
-    assert heading in summary, broken.log
-    summary = summary[summary.index(heading):]
-    assert summary[-1].startswith("build finished with problems"), broken.log
-    assert summary[1:-1] == [
+    # Sphinx's own status line, then a summary per failed page, and last a line naming them all.
+    summary = broken.log.strip().splitlines()[-8:]
+    assert summary[0].startswith("build finished with problems"), broken.log
+    assert summary[1:] == [
         f"docs/importa.md:{line_of(bad_import, 'import no_such_module_here')}: code cell 1 failed: "
         "ModuleNotFoundError: No module named 'no_such_module_here'",
         "    in: import no_such_module_here",
         f"docs/mal.md:{line_of(wrong, BAD.splitlines()[1])}: code cell 2 failed: AssertionError: la suma da 4, no 5",
         f"    in: {BAD.splitlines()[1]}",
-        summary[-3],  # SyntaxError's message names a temporary file; checked below
+        summary[5],  # SyntaxError's message names a temporary file; checked below
         "    in: y = 1 +* 2",
+        "3 notebook pages failed (docs/importa.md, docs/mal.md, docs/sintaxis.md); the next build runs them again.",
     ], broken.log
-    assert summary[-3].startswith(f"docs/sintaxis.md:{line_of(syntax, 'y = 1 +* 2')}: code cell 1 failed: SyntaxError: ")
+    assert summary[5].startswith(f"docs/sintaxis.md:{line_of(syntax, 'y = 1 +* 2')}: code cell 1 failed: SyntaxError: ")
     for name in ("mal", "sintaxis", "importa"):
         assert not (site / f"{name}.ipynb").exists() and not (site / f"{name}.md").exists(), f"{name} kept its download"
         assert (site / f"{name}.html").is_file() and (site / "reports" / f"{name}.err.log").is_file()
@@ -111,9 +113,9 @@ def test_failing_cells_fail_clearly_and_the_fixed_build_leaves_nothing_behind(tm
     assert again.returncode != 0 and again.log.count("Executing notebook failed") == 3, again.log
     assert "la suma da 4, no 5" in again.log
 
-    write_page(project, "mal", "x = 1", GOOD)
-    write_page(project, "sintaxis", GOOD)
-    write_page(project, "importa", GOOD)
+    write_page(project / "docs", "mal", "x = 1", GOOD)
+    write_page(project / "docs", "sintaxis", GOOD)
+    write_page(project / "docs", "importa", GOOD)
     fixed = build(project)
     assert fixed.returncode == 0, fixed.log
     assert all((site / f"{name}.ipynb").is_file() for name in pages)
@@ -163,42 +165,130 @@ def test_a_cache_that_cannot_be_moved_aside_fails_naming_clean_cache(tmp_path, m
         raise PermissionError("read-only file system")
 
     monkeypatch.setattr(Path, "rename", refuse)
-    with pytest.raises(ExtensionError, match="make clean-cache"):
+    with pytest.raises(notebook_cache.CacheUnusable, match="make clean-cache"):
         notebook_cache.heal_cache(folder)
 
 
+# -- Small notebook projects (tests/roots/test-notebook): seconds, not minutes -------------
+
+MAKE_HTML = HTML[:-2]  # `make html`'s options, without its source and output folders
+MAKE_SERVE = ["-c", ".", "-n", "--keep-going"]  # what `make serve` has sphinx-autobuild run
+SLOW_CELL = ("import os, pathlib, time\nif os.environ.get('PROBE_STARTED'):\n"
+             "    pathlib.Path(os.environ['PROBE_STARTED']).touch()\n    time.sleep(120)")
+
+
+def notebook_root(tmp_path: Path, pages: dict[str, tuple[str, ...]]) -> Path:
+    """A copy of tests/roots/test-notebook with these notebook pages."""
+    project = shutil.copytree(Path(__file__).parent / "roots" / "test-notebook", tmp_path / "root")
+    for name, cells in pages.items():
+        write_page(project, name, *cells)
+    return project
+
+
+def root_command(options: list[str]) -> list[str]:
+    """sphinx-build with ``options`` on a notebook root, from its folder."""
+    return [sys.executable, "-m", "sphinx", "build", *options, ".", "_build/html"]
+
+
+def root_env(**extra: str) -> dict[str, str]:
+    """The environment of a root's build: rnn_site importable, plain text out."""
+    return dict(os.environ, PYTHONPATH=str(ROOT / "_ext"), NO_COLOR="1", PYTHONUNBUFFERED="1", **extra)
+
+
+def build_root(project: Path, options: list[str], **popen) -> Build:
+    """Build a notebook root with ``options``; stdout and stderr in one log."""
+    start = time.perf_counter()
+    done = subprocess.run(root_command(options), cwd=project, env=root_env(), stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, **popen)
+    return Build(done.returncode, time.perf_counter() - start, done.stdout)
+
+
+def last_lines(log: str, count: int) -> list[str]:
+    """The last ``count`` non-empty lines of a log."""
+    return [line for line in log.splitlines() if line.strip()][-count:]
+
+
 @pytest.mark.slow
-def test_ctrl_c_then_a_build_passes_with_nothing_stale(tmp_path):
-    slow = "import os, pathlib, time\nif os.environ.get('PROBE_STARTED'):\n    pathlib.Path(os.environ['PROBE_STARTED']).touch()\n    time.sleep(120)"
-    project = small_site(tmp_path, {"lenta": (GOOD,), "rapida": (GOOD,)})
-    assert build(project).returncode == 0
-    write_page(project, "lenta", slow, "print('segunda versión')")
+def test_make_serve_ends_by_naming_the_failed_page_not_build_succeeded(tmp_path):
+    project = notebook_root(tmp_path, {"bien": (GOOD,), "mal": ("x = 1", BAD)})
+    served = build_root(project, MAKE_SERVE)  # no -W: a failed cell alone is only a warning
+    assert served.returncode == 1, served.log
+    assert "build succeeded" not in served.log and "The HTML pages are in" not in served.log
+    status, *summary = last_lines(served.log, 4)
+    assert status.startswith("build finished with problems"), served.log
+    assert summary == [
+        f"mal.md:{line_of(project / 'mal.md', BAD.splitlines()[1])}: code cell 2 failed: "
+        "AssertionError: la suma da 4, no 5",
+        f"    in: {BAD.splitlines()[1]}",
+        "1 notebook page failed (mal.md); the next build runs it again.",
+    ], served.log
+
+
+def limit_file_size() -> None:
+    """In the child: any write to a file fails with EFBIG, as a full disk fails it (root ignores permissions)."""
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("unwritable", ["a file in its place", "no room to write"])
+def test_an_unwritable_cache_stops_the_build_with_the_folder_the_error_and_the_fix(tmp_path, unwritable):
+    project = notebook_root(tmp_path, {})
+    cache = project / ".jupyter_cache"
+    if unwritable == "a file in its place":
+        cache.write_text("not a folder")
+        error, fix = "[Errno 20] Not a directory", "To fix it, delete it with `make clean-cache`"
+    else:
+        error, fix = "[Errno 27] File too large", "To fix it, free disk space"
+    stopped = build_root(project, MAKE_HTML, preexec_fn=limit_file_size if unwritable == "no room to write" else None)
+    assert stopped.returncode == 1, stopped.log
+    (last,) = last_lines(stopped.log, 1)
+    assert last.startswith(f"error: cannot write the notebook cache {cache}: {error}"), stopped.log
+    assert fix in last and "make clean-cache" in last and "then build again" in last, last
+    for text in [*INTERNAL_ERROR, "programmable error", "Configuration error"]:
+        assert text not in stopped.log, stopped.log
+
+
+def processes_in(folder: Path) -> list[int]:
+    """The processes whose working folder is ``folder`` (the kernels of its notebooks), read from /proc."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and Path(os.readlink(entry / "cwd")) == folder:
+                pids.append(int(entry.name))
+        except OSError:  # gone, or not ours to read
+            continue
+    return pids
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", ["make html", "make serve"])
+def test_ctrl_c_ends_in_one_line_and_the_next_build_runs_the_page_again(tmp_path, command):
+    options = MAKE_HTML if command == "make html" else MAKE_SERVE  # -j auto: in workers; serve: in the main process
+    project = notebook_root(tmp_path, {"lenta": (GOOD,), "rapida": (GOOD,)})
+    assert build_root(project, options).returncode == 0
+    write_page(project, "lenta", SLOW_CELL, "print('segunda versión')")
     started = tmp_path / "started"
-    env = dict(os.environ, PROBE_STARTED=str(started), PYTHONPATH=str(project), NO_COLOR="1")
-    process = subprocess.Popen([str(SPHINX_BUILD), *HTML], cwd=project, env=env, start_new_session=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(root_command(options), cwd=project, env=root_env(PROBE_STARTED=str(started)),
+                               start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 90
     while not started.exists() and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.2)
     assert started.exists(), "the slow cell never started"
     os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
     output, _ = process.communicate(timeout=60)
-    assert process.returncode != 0, output
-    # Sphinx's own last word is one line. (The kernel, shut down mid-cell by nbclient, may still
-    # log a ZMQ error of its own: see the report of issue 10.)
-    assert "\nInterrupted!\n" in output, output
-    for text in [*INTERNAL_ERROR[::2], "parallel build error"]:
+    assert process.returncode == 2, output
+    assert last_lines(output, 1) == ["Interrupted!"], output  # Sphinx's own, and nothing after it
+    for text in ["Traceback", "ZMQError", "Task exception", "Exception ignored", "parallel build error"]:
         assert text not in output, output
+    assert not processes_in(project), "a kernel outlived the build"
 
-    after = build(project)
+    after = build_root(project, options)
     assert after.returncode == 0, after.log
-    assert len(after.execution_times) == 1, after.log
-    site = project / "_build" / "html"
-    assert "segunda versión" in (site / "lenta.ipynb").read_text(encoding="utf-8")
-    assert "segunda versión" in (site / "lenta.html").read_text(encoding="utf-8")
-    assert (site / "rapida.ipynb").is_file()
-    assert not list(site.rglob("*.err.log")), after.log
-    noop = build(project)
+    assert "lenta.md: Executed notebook" in after.log, after.log
+    assert "segunda versión" in (project / "_build" / "html" / "lenta.html").read_text(encoding="utf-8")
+    assert not list((project / "_build" / "html").rglob("*.err.log")), after.log
+    noop = build_root(project, options)
     assert noop.returncode == 0 and noop.execution_times == [], noop.log
 
 

@@ -14,9 +14,9 @@ from bs4 import BeautifulSoup
 from nbclient import NotebookClient
 
 import rnn_notes
+from helpers import locked_version
+from rnn_site.notebooks import is_notebook
 from site_contract import DOCS, SITE
-
-from notebook_cache import is_notebook
 
 pytestmark = pytest.mark.site
 CHAPTERS = sorted(p.stem for p in DOCS.glob("*.md") if is_notebook(p))
@@ -162,12 +162,15 @@ def test_students_notebook_is_the_instructors_one_without_the_solutions(name):
 
 
 @pytest.mark.parametrize("name", CHAPTERS)
-def test_notebooks_name_the_rnn_notes_they_ran_with(name):
+def test_notebooks_name_the_versions_they_ran_with_and_install_them_in_two_lines(name):
+    torch = locked_version("torch")  # what the site is built and tested with
+    wheel = f"rnn_notes-{version('rnn_notes')}-py3-none-any.whl"
+    install = f"> pip install jupyterlab torch=={torch}\n> pip install {wheel}\n"
     for path in filter(None, (download(name, ".ipynb"), solutions(name))):
         first = nbformat.read(path, as_version=4).cells[0]
         assert first.cell_type == "markdown"
-        assert f"`rnn_notes` {rnn_notes.__version__}" in first.source
-        assert f"pip install rnn_notes-{version('rnn_notes')}-py3-none-any.whl" in first.source
+        assert f"`rnn_notes` {rnn_notes.__version__} y PyTorch {torch}." in first.source
+        assert f"> ```sh\n{install}> ```" in first.source
 
 
 # -- The built site and its downloads ---------------------------------------------------

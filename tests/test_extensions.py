@@ -1,21 +1,36 @@
-"""The site's Sphinx extensions on small projects of their own (tests/roots/), not on the whole site."""
+"""The site's Sphinx extensions (rnn_site) on small projects of their own (tests/roots/), not on the whole site."""
 
 import json
 import shutil
+import tomllib
+from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
+from markdown_it import MarkdownIt
+from packaging.requirements import Requirement
 from sphinx.testing.util import SphinxTestApp
 
 import rnn_notes
+from helpers import locked_version
 
 pytestmark = pytest.mark.unit
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def build_copy(rootdir, tmp_path_factory, name: str, pages: dict[str, str] = {}, **confoverrides) -> SphinxTestApp:
+    """Build a fresh copy of tests/roots/test-<name>, with these extra pages (name: text), and return its app."""
+    srcdir = shutil.copytree(rootdir / f"test-{name}", tmp_path_factory.mktemp(name) / "src")
+    for page, text in pages.items():
+        (srcdir / page).write_text(text, encoding="utf-8")
+    app = SphinxTestApp("html", srcdir=srcdir, freshenv=True, confoverrides=confoverrides)
+    app.build()
+    return app
 
 
 def built(rootdir, tmp_path_factory, name: str):
     """Build tests/roots/test-<name> once in a fresh copy; yield the Sphinx app, clean up after."""
-    srcdir = shutil.copytree(rootdir / f"test-{name}", tmp_path_factory.mktemp(name) / "src")
-    app = SphinxTestApp("html", srcdir=srcdir, freshenv=True)
-    app.build()
+    app = build_copy(rootdir, tmp_path_factory, name)
     yield app
     app.cleanup()
 
@@ -39,10 +54,19 @@ def test_download_rewrites_prose_and_keeps_code(course):
     assert "```text\n(cap-paso)=\n[texto](cap-paso) {ref}`cap-paso`\n```" in markdown
 
 
-def test_download_opens_with_the_version_and_how_to_install_it(course):
+def test_download_opens_with_two_lines_that_install_jupyter_and_the_tested_versions(course):
     first = notebook_markdown(course)[0]
-    assert f"`rnn_notes` {rnn_notes.__version__}" in first
-    assert f"pip install rnn_notes-{rnn_notes.__version__}-py3-none-any.whl" in first
+    torch = locked_version("torch")  # the version the site is built and tested with
+    declared = next(Requirement(dep) for dep in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+        "dependencies"] if Requirement(dep).name == "torch").specifier
+    (fence,) = [token for token in MarkdownIt().parse(first) if token.type == "fence"]
+    assert fence.info == "sh"
+    assert fence.content.splitlines() == [
+        f"pip install jupyterlab torch=={torch}",
+        f"pip install rnn_notes-{rnn_notes.__version__}-py3-none-any.whl",
+    ]
+    assert f"`rnn_notes` {rnn_notes.__version__} y PyTorch {torch}." in first
+    assert f"declara `torch{declared}`, pero solo se prueba con PyTorch {torch}." in first
 
 
 def test_an_unresolvable_reference_is_a_warning_at_its_line(course):
@@ -54,13 +78,12 @@ def test_an_unresolvable_reference_is_a_warning_at_its_line(course):
 
 
 def test_published_links_list_each_link_with_its_section_title(course):
-    page = (course.outdir / "index.html").read_text(encoding="utf-8")
-    for link, title in (("index.html#cap", "Capítulo"), ("index.html#cap-paso", "Un paso")):
-        item = page[page.index(f"<code class=\"docutils literal notranslate\"><span class=\"pre\">{link}</span>") - 400:]
-        assert title in item.split("<code")[0] or title in item[:400], item[:400]
+    soup = BeautifulSoup((course.outdir / "index.html").read_text(encoding="utf-8"), "html.parser")
+    items = {item.code.get_text(): (item.a.get_text(), item.a["href"]) for item in soup.select("li") if item.code}
+    assert items == {"index.html#cap": ("Capítulo", "#cap"), "index.html#cap-paso": ("Un paso", "#cap-paso")}
 
 
-# -- _ext/exercises.py ------------------------------------------------------------
+# -- rnn_site.exercise_list ---------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +129,32 @@ def test_the_students_notebook_has_empty_answers_and_the_instructors_the_solutio
     ['check("a-b", x)', 'check(name, x, strict=True)', 'check("a-b", x, strict=True)\nprint(1)', "check(", ""],
 )
 def test_solution_id_refuses_a_cell_that_does_not_end_with_a_strict_check(source):
-    from exercises import solution_id
+    from rnn_site.exercise_list import solution_id
 
     with pytest.raises(ValueError):
         solution_id(source)
+
+
+# -- Typed warnings -----------------------------------------------------------------
+
+
+BAD_MATH = "---\norphan: true\n---\n# Mal\n\n$\\nosuchcommand$\n"  # a page of tests/roots/test-mathml
+
+
+@pytest.mark.parametrize(("root", "subtype", "words", "pages"), [
+    ("course", "download", "in a downloaded notebook", {}),
+    ("exercises", "exercise", "must end with check(", {}),
+    ("mathml", "mathml", "cannot convert", {"mal.md": BAD_MATH}),
+])
+def test_each_kind_of_warning_is_typed_and_silenced_by_its_subtype_alone(
+    rootdir, tmp_path_factory, root, subtype, words, pages,
+):
+    other = "mathml" if subtype != "mathml" else "download"
+    kept = build_copy(rootdir, tmp_path_factory, root, pages, suppress_warnings=[f"rnn_site.{other}"])
+    found = [line for line in kept.warning.getvalue().splitlines() if words in line]
+    kept.cleanup()
+    assert found and all(f"[rnn_site.{subtype}]" in line for line in found), found
+    silenced = build_copy(rootdir, tmp_path_factory, root, pages, suppress_warnings=[f"rnn_site.{subtype}"])
+    warnings = silenced.warning.getvalue()
+    silenced.cleanup()
+    assert words not in warnings and "rnn_site" not in warnings, warnings

@@ -1,9 +1,9 @@
-"""_ext/jupyter_markdown.py: MyST roles, targets and label links rewritten for Jupyter, code left byte for byte."""
+"""rnn_site.jupyter_markdown: MyST roles, targets and label links rewritten for Jupyter, code left byte for byte."""
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from jupyter_markdown import plain_markdown
+from rnn_site.jupyter_markdown import plain_markdown
 from sphinx.errors import ExtensionError
 
 pytestmark = pytest.mark.unit

@@ -1,10 +1,10 @@
-"""_ext/mathml.py: LaTeX of the kind the pages use becomes MathML, and what it cannot draw fails loudly."""
+"""rnn_site.mathml: LaTeX of the kind the pages use becomes MathML, and what it cannot draw fails loudly."""
 
 import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from mathml import latex_to_mathml
+from rnn_site.mathml import latex_to_mathml, versions
 
 pytestmark = pytest.mark.unit
 
@@ -122,8 +122,6 @@ def test_a_built_page_keeps_equation_numbers_and_links(app):
 
 
 def test_a_narrow_version_becomes_a_second_math_element_with_its_class():
-    from mathml import versions
-
     wide, narrow = r"a + b = c", r"\begin{aligned} & a \\ + \; & b \end{aligned}"
     latex = rf"\displaystyle % narrow: {narrow}" + "\n" + wide
     assert versions(latex) == [(rf"\displaystyle {wide}", "math-wide"), (rf"\displaystyle {narrow}", "math-narrow")]
@@ -137,7 +135,6 @@ def test_latex_product_output_renders_in_both_versions():
     from rnn_notes import latex_product
 
     w, x = torch.ones(2, 5), torch.ones(5, 1)
-    from mathml import versions
 
     parts = versions(latex_product([w, x], bias=x[:2], result=w @ x + x[:2]))
     assert [css for _, css in parts] == ["math-wide", "math-narrow"]

@@ -9,7 +9,7 @@ from string import Template
 import pytest
 from sphinx_reredirects import REDIRECT_FILE_DEFAULT_TEMPLATE
 
-from course import read_contract
+from rnn_site.published_links import read_contract
 from site_contract import CONTRACT, SITE, check_site, sections
 
 

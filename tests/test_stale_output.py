@@ -7,7 +7,7 @@ never in the real tree.
 import nbformat
 import pytest
 
-from notebook_cache import cache_key
+from rnn_site.notebook_cache import cache_key
 from site_copy import build, copy_project, notebook_page, notebook_pages
 
 pytestmark = pytest.mark.slow

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from notebook_cache import is_notebook
+from rnn_site.notebooks import is_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 SPHINX_BUILD = Path(sys.executable).with_name("sphinx-build")

@@ -1,4 +1,4 @@
-extensions = ["myst_parser", "mathml"]  # _ext/mathml.py, on pytest's pythonpath
+extensions = ["myst_parser", "rnn_site.mathml"]  # in _ext/, on pytest's pythonpath
 html_math_renderer = "mathml"
 myst_enable_extensions = ["dollarmath"]
 exclude_patterns = ["_build"]  # sphinx.testing builds inside the source folder

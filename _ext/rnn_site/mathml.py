@@ -17,6 +17,10 @@ from sphinx.util import logging
 from sphinx.util.math import get_node_equation_number
 from sphinx.writers.html5 import HTML5Translator
 
+from rnn_notes.equations import NARROW_MARK
+
+from . import WARNING_TYPE
+
 logger = logging.getLogger(__name__)
 
 STATIC = Path(__file__).with_name("mathml_static")
@@ -29,9 +33,9 @@ UNKNOWN_COMMAND = re.compile(r"\\[A-Za-z]+")
 # Chromium does not stretch an operator along the baseline (it draws \underbrace's U+23DF
 # off-centre and too short), so braces become CSS-drawn brackets: see mathml.css.
 BRACES = {("munder", "&#x23DF;"): "mathml-underbrace", ("mover", "&#x23DE;"): "mathml-overbrace"}
-# An equation may carry a version for narrow screens on a line of its own after this mark (a
-# comment to MathJax, so Jupyter shows the wide one): mathml.css shows one of the two.
-NARROW_MARK = re.compile(r"% narrow: (.*)\n")
+# An equation may carry a version for narrow screens on a line of its own after NARROW_MARK
+# (rnn_notes.equations writes it; a comment to MathJax, so Jupyter shows the wide one):
+# mathml.css shows one of the two.
 
 
 def _rewrite_environments(latex: str) -> str:
@@ -114,11 +118,11 @@ def latex_to_mathml(latex: str, display: bool) -> str:
 
 def versions(latex: str) -> list[tuple[str, str | None]]:
     """``[(latex, None)]``, or with a NARROW_MARK line ``[(wide, "math-wide"), (narrow, "math-narrow")]``."""
-    mark = NARROW_MARK.search(latex)
-    if not mark:
+    before, mark, rest = latex.partition(NARROW_MARK)  # before: e.g. IPython's \displaystyle, shared by both
+    narrow, end_of_line, after = rest.partition("\n")
+    if not (mark and end_of_line):
         return [(latex, None)]
-    before = latex[: mark.start()]  # e.g. IPython's \displaystyle, shared by both
-    return [(before + latex[mark.end():], "math-wide"), (before + mark.group(1), "math-narrow")]
+    return [(before + after, "math-wide"), (before + narrow, "math-narrow")]
 
 
 def _render(translator: HTML5Translator, node: nodes.Element, latex: str, display: bool) -> str:
@@ -127,7 +131,7 @@ def _render(translator: HTML5Translator, node: nodes.Element, latex: str, displa
         mathml = [(latex_to_mathml(text, display), css) for text, css in versions(latex)]
         return "".join(m.replace("<math ", f'<math class="{css}" ', 1) if css else m for m, css in mathml)
     except ValueError as error:
-        logger.warning(str(error), location=node, type="mathml")
+        logger.warning(str(error), location=node, type=WARNING_TYPE, subtype="mathml")
         return f'<code class="mathml-error">{translator.encode(latex)}</code>'
 
 

@@ -27,6 +27,9 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from . import WARNING_TYPE
+from .notebooks import cell_source, copy_notebook
+
 logger = logging.getLogger(__name__)
 SOLUTION = "solution"
 
@@ -84,7 +87,7 @@ def collect(app: Sphinx, doctree: nodes.document) -> None:
             if section is None or not section["ids"]:
                 raise ValueError("a solution must be inside its exercise's labelled section")
         except ValueError as error:
-            logger.warning(str(error), location=cell)
+            logger.warning(str(error), location=cell, type=WARNING_TYPE, subtype="exercise")
             continue
         found.append(Found(section["ids"][0], section.next_node(nodes.title).astext(), exercise))
     exercises(app.env)[app.env.docname] = found
@@ -190,13 +193,12 @@ def students_notebook(notebook: dict) -> dict:
 
     A solution cell off the convention (already a warning while reading) is left out, never shipped.
     """
-    notebook = json.loads(json.dumps(notebook))
+    notebook = copy_notebook(notebook)
     cells = []
     for cell in notebook["cells"]:
         if cell["cell_type"] == "code" and SOLUTION in tags(cell.get("metadata", {})):
-            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
             try:
-                cell["source"] = student_cell_source(solution_id(source))
+                cell["source"] = student_cell_source(solution_id(cell_source(cell)))
             except ValueError:
                 continue
             cell["metadata"] = {"tags": ["answer"]}

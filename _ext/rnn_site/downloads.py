@@ -1,12 +1,15 @@
-"""Course features of the site: chapter downloads and the list of published links.
+"""Each chapter's downloads, written next to its HTML page and offered in a box under its title.
 
-- Each chapter (a page executed as a notebook) gets a box with two downloads, written next
-  to its HTML page: ``<page>.ipynb`` (the executed notebook, readable in plain Jupyter, its
-  Markdown rewritten by _ext/jupyter_markdown.py, and opening with the rnn_notes version it
-  ran with; a chapter with exercises has them unanswered there, and its solutions in
-  ``<page>-soluciones.ipynb``, for instructors) and ``<page>.md`` (its MyST source).
-- The ``published-links`` directive lists the links of ``tests/published_links.txt``.
+- ``<page>.ipynb``: the executed notebook, readable in plain Jupyter (its Markdown rewritten by
+  jupyter_markdown.py), opening with the versions it ran with and the two lines that install
+  them; a chapter with exercises has them unanswered there, and its solutions in
+  ``<page>-soluciones.ipynb``, for instructors (exercise_list.py).
+- ``<page>.md``: its MyST source.
+
+A chapter whose notebook failed gets no downloads (and loses those of an earlier build).
 """
+
+from __future__ import annotations
 
 import importlib.metadata
 import json
@@ -17,23 +20,22 @@ import nbformat
 from docutils import nodes
 from jupyter_cache import get_cache
 from markdown_it import MarkdownIt
-from sphinx import addnodes
+from packaging.requirements import Requirement
+from packaging.version import Version
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
-from sphinx.util.docutils import SphinxDirective
 
-from exercises import download_links, exercises, students_notebook
-from jupyter_markdown import Warn, markdown_parser, plain_markdown
-from notebook_cache import failed_pages, is_notebook
+import rnn_notes  # the package the kernels run (rnn_site.mathml and autodoc import it too)
+
+from . import WARNING_TYPE
+from .exercise_list import download_links, exercises, students_notebook
+from .jupyter_markdown import Warn, markdown_parser, plain_markdown
+from .failure_report import failed_pages
+from .notebooks import cell_source, copy_notebook, is_notebook, write_notebook
 
 logger = logging.getLogger(__name__)
-
-
-def read_contract(path: Path) -> list[str]:
-    """Return the links of a published-links file, skipping blank lines and # comments."""
-    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
-    return [line for line in lines if line and not line.startswith("#")]
+CPU_INDEX = "https://download.pytorch.org/whl/cpu"  # PyTorch's CPU-only wheels, much smaller on Linux
 
 
 def is_chapter(env: BuildEnvironment, docname: str) -> bool:
@@ -49,18 +51,32 @@ def glued_values(path: Path) -> dict[str, str]:
     return {name: record["data"]["text/plain"] for name, record in records.items()}
 
 
-def version_note(version: str, torch_version: str) -> dict:
-    """The first cell of a downloaded notebook: the rnn_notes it ran with, and how to install it."""
+def torch_versions() -> tuple[str, str | None]:
+    """The PyTorch this build runs (the lock's; without a local tag such as ``+cpu``) and rnn_notes' declared range."""
+    built_with = Version(importlib.metadata.version("torch")).public
+    try:
+        requirements = [Requirement(line) for line in importlib.metadata.requires("rnn_notes") or []]
+    except importlib.metadata.PackageNotFoundError:  # imported from a source tree, not installed
+        requirements = []
+    declared = next((str(r.specifier) for r in requirements if r.name == "torch" and r.specifier), None)
+    return built_with, declared
+
+
+def version_note(version: str, torch_version: str, torch_declared: str | None = None) -> dict:
+    """The first cell of a downloaded notebook: the versions it ran with, and two lines that install them."""
     wheel = f"rnn_notes-{version}-py3-none-any.whl"
+    tested = (f"`rnn_notes` declara `torch{torch_declared}`, pero solo se prueba con PyTorch {torch_version}. "
+              if torch_declared else "")
     source = (
-        f"> Este cuaderno se ejecutó con `rnn_notes` {version} y PyTorch {torch_version}. "
-        f"Para ejecutarlo de nuevo, instala esa versión de `rnn_notes` con el archivo `{wheel}` "
-        "que publica tu curso:\n"
+        f"> Este cuaderno se ejecutó con `rnn_notes` {version} y PyTorch {torch_version}. {tested}"
+        f"Para ejecutarlo de nuevo, instala Jupyter, ese PyTorch y esa versión de `rnn_notes` (el archivo "
+        f"`{wheel}` lo publica tu curso):\n"
         ">\n"
-        f"> ```sh\n> pip install {wheel}\n> ```\n"
+        f"> ```sh\n> pip install jupyterlab torch=={torch_version}\n> pip install {wheel}\n> ```\n"
         ">\n"
-        "> En Linux, añade `--extra-index-url https://download.pytorch.org/whl/cpu` para instalar "
-        "el PyTorch solo para CPU, mucho más pequeño que el que pip elige por defecto."
+        f"> En Linux, añade `--extra-index-url {CPU_INDEX}` a la primera línea para instalar "
+        "el PyTorch solo para CPU, mucho más pequeño que el que pip elige por defecto. "
+        "Después, abre el cuaderno con `jupyter lab`."
     )
     return nbformat.v4.new_markdown_cell(source, metadata={"tags": ["rnn-notes-version"]})
 
@@ -76,7 +92,7 @@ def readable_notebook(
     ``warn(message, cell index, line in the cell)`` gets each reference that cannot be resolved;
     ``note`` becomes the first cell.
     """
-    notebook = json.loads(json.dumps(notebook))
+    notebook = copy_notebook(notebook)
     notebook["metadata"].pop("source_map", None)  # myst-nb's bookkeeping, not for readers
     md = md or markdown_parser()
     cells = []
@@ -84,9 +100,8 @@ def readable_notebook(
         if "remove-cell" in cell.get("metadata", {}).get("tags", []):
             continue
         if cell["cell_type"] == "markdown":
-            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
             cell_warn = warn and (lambda message, line, index=index: warn(message, index, line))
-            cell["source"] = plain_markdown(source, titles, local, glued, cell_warn, md)
+            cell["source"] = plain_markdown(cell_source(cell), titles, local, glued, cell_warn, md)
         cells.append(cell)
     notebook["cells"] = ([note] if note else []) + cells
     return notebook
@@ -129,10 +144,7 @@ def executed_notebook(app: Sphinx, path: Path) -> dict:
 
 
 def write_downloads(app: Sphinx, exception: Exception | None) -> None:
-    """Write each chapter's readable notebook and its MyST source next to its HTML page.
-
-    A chapter whose notebook failed gets no downloads (and loses those of an earlier build).
-    """
+    """Write each chapter's readable notebook and its MyST source next to its HTML page."""
     if exception or app.builder.format != "html":
         return
     env = app.env
@@ -141,9 +153,7 @@ def write_downloads(app: Sphinx, exception: Exception | None) -> None:
     executed = Path(env.mystnb_config.output_folder)
     failed = failed_pages(env)
     md = markdown_parser(env.myst_config)  # the parser the site's pages were read with
-    import rnn_notes  # autodoc imported it already: the package the kernels ran
-
-    note = version_note(rnn_notes.__version__, importlib.metadata.version("torch"))
+    note = version_note(rnn_notes.__version__, *torch_versions())
     for docname in sorted(env.found_docs):
         if not is_chapter(env, docname):
             continue
@@ -161,7 +171,8 @@ def write_downloads(app: Sphinx, exception: Exception | None) -> None:
         source_map = notebook["metadata"].get("source_map", [])
 
         def warn(message: str, cell: int, line: int, docname: str = docname) -> None:
-            logger.warning(message, location=(docname, cell_line(page, source_map, cell, line)))
+            logger.warning(message, location=(docname, cell_line(page, source_map, cell, line)),
+                           type=WARNING_TYPE, subtype="download")
 
         readable = readable_notebook(notebook, titles, local, glued, warn, md, note)
         if exercises(env).get(docname):
@@ -173,41 +184,9 @@ def write_downloads(app: Sphinx, exception: Exception | None) -> None:
         shutil.copyfile(env.doc2path(docname), target.with_suffix(".md"))
 
 
-def write_notebook(notebook: dict, path: Path) -> None:
-    """Write a notebook as readable JSON (indented, accents as they are)."""
-    path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
-class PublishedLinks(SphinxDirective):
-    """List every link of the published-links file, each with the title of its section."""
-
-    def run(self) -> list[nodes.Node]:
-        path = Path(self.config.published_links_file)  # made absolute by _links_from_confdir
-        if not path.is_file():
-            raise self.error(f"published-links: {path} does not exist")
-        self.env.note_dependency(str(path))  # re-read this page when the file changes
-        items = nodes.bullet_list()
-        for link in read_contract(path):
-            anchor = link.partition("#")[2]
-            title = addnodes.pending_xref(
-                "", nodes.inline("", anchor), refdomain="std", reftype="ref",
-                reftarget=anchor, refdoc=self.env.docname, refexplicit=False, refwarn=True,
-            )
-            line = nodes.paragraph("", "", title, nodes.Text(": "), nodes.literal(link, link))
-            items += nodes.list_item("", line)
-        return [items]
-
-
-def _links_from_confdir(app: Sphinx, config) -> None:
-    """Resolve a relative ``published_links_file`` against the configuration directory."""
-    config.published_links_file = str(Path(app.confdir, config.published_links_file))
-
-
-def setup(app: Sphinx) -> dict:
-    """Register the download box, the download files and the published-links directive."""
-    app.add_config_value("published_links_file", "tests/published_links.txt", "env")
-    app.add_directive("published-links", PublishedLinks)
-    app.connect("config-inited", _links_from_confdir)
+def setup(app: Sphinx) -> dict[str, bool]:
+    """Register the download box and the writing of the download files."""
+    app.setup_extension("rnn_site.exercise_list")  # it finds the exercises the notebooks leave out
     app.connect("doctree-resolved", add_download_box)
     app.connect("build-finished", write_downloads)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
