@@ -35,6 +35,8 @@ extensions = [
     "rnn_site.failure_report",  # a failed notebook's file, line and message end the build
     "rnn_site.interrupt",  # Ctrl-C stops the kernels at once and ends in "Interrupted!"
     "rnn_site.theme_strings",  # furo's hard-coded English labels go through the catalog
+    "rnn_site.cell_prompts",  # folded cells say what they hide: solution, prediction's answer, code
+    "rnn_site.api_names",  # every PyTorch name in a prose code span exists in the installed torch
 ]
 myst_enable_extensions = [
     "dollarmath",  # $...$ and $$...$$ in prose
@@ -57,10 +59,11 @@ nb_execution_timeout = 120  # seconds per cell; torch's first import is the slow
 # traceback is in _build/html/reports/<page>.err.log, so the log does not repeat nbclient's.
 nb_execution_show_tb = False
 nb_render_markdown_format = "myst"  # Markdown outputs (tables) may hold $math$
-# The only hidden cells are the exercises' solutions (tags solution + hide-cell): myst-nb shows
-# them in a native <details>, closed, which works offline and without JavaScript.
-nb_code_prompt_show = "Mostrar la solución"
-nb_code_prompt_hide = "Ocultar la solución"
+# Folded cells (tags hide-input/-output/-cell) are myst-nb's native <details>, closed, which work
+# offline and without JavaScript; rnn_site.cell_prompts labels each by its tags (solution,
+# prediccion), and these are the labels of the rest: code that only typesets a table or equation.
+nb_code_prompt_show = "Mostrar el código"
+nb_code_prompt_hide = "Ocultar el código"
 
 # -- API docs --------------------------------------------------------------
 autodoc_member_order = "bysource"  # the order of the source reads like the site

@@ -11,9 +11,11 @@
 - ``mathml``: LaTeX to MathML at build time.
 - ``quiet_build``: a build log without third-party noise.
 - ``theme_strings``: furo's hard-coded English labels through the site's catalog.
+- ``cell_prompts``: folded cells labelled by their tags (solution, prediction's answer, code).
+- ``api_names``: every PyTorch name in a prose code span exists in the installed torch.
 
 Every warning they emit has ``type="rnn_site"`` and a subtype naming its kind: ``download``,
-``exercise``, ``mathml`` or ``published_links``, so ``suppress_warnings = ["rnn_site.download"]``
+``exercise``, ``mathml``, ``published_links`` or ``api``, so ``suppress_warnings = ["rnn_site.download"]``
 silences one kind and keeps the others.
 """
 
