@@ -1,13 +1,10 @@
 """No page of the built site loads anything from outside it: checked in the HTML and CSS themselves."""
 
-import pytest
 import re
-from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
 from bs4 import BeautifulSoup
-
-from site_contract import SITE
 
 pytestmark = pytest.mark.site
 
