@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import TextIO
 
 import pytest
 from xdist.scheduler import LoadScopeScheduling
@@ -36,7 +38,8 @@ KINDS = {
     "site": "the pages in _build/html, the downloads run in Jupyter's way",
     "unit": "the package and the extensions on their own",
 }
-QUIET = 30.0  # seconds without a line after which a status line is printed
+# Seconds without a line after which a status line is printed (tests/test_phases.py shortens it).
+QUIET = float(os.environ.get("RNN_NOTES_STATUS_SECONDS", "30"))
 CACHE_KEY = "rnn_notes/phase_seconds"
 TESTS_FILE = "rnn_notes_tests"  # the workerinput key naming the file of collected tests
 
@@ -56,6 +59,17 @@ def group(item: pytest.Item) -> str | None:
 def collected(items: list[pytest.Item]) -> dict[str, tuple[str | None, str | None]]:
     """Each test's id, with its kind and its group."""
     return {item.nodeid: (kind(item), group(item)) for item in items}
+
+
+def terminal() -> TextIO | None:
+    """A copy of stdout that pytest's capture of a running test does not redirect, or None.
+
+    Taken at configure time, when pytest captures nothing (between loading conftest.py and the first test).
+    """
+    try:
+        return open(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
+    except (AttributeError, OSError, ValueError):  # stdout is no file (pytest run inside a program)
+        return None
 
 
 def clock(seconds: float) -> str:
@@ -109,6 +123,7 @@ class Commentary:
 
     def __init__(self, config: pytest.Config, reporter) -> None:
         self.config, self.reporter = config, reporter  # no reporter (-p no:terminal): no lines
+        self.terminal = terminal()
         self.folder = Path(tempfile.mkdtemp(prefix="rnn-notes-tests-"))
         self.tests: dict[str, tuple[str | None, str | None]] = {}
         self.total: dict[str | None, int] = {}
@@ -215,13 +230,24 @@ class Commentary:
         return f"still running: {', '.join(kinds)}; longest: {running}"
 
     def line(self, text: str) -> None:
-        """Print one commentary line, with the time since the tests started."""
+        """Print one commentary line, with the time since the tests started.
+
+        Written to the terminal itself (a copy of stdout taken before any test ran): without
+        xdist, pytest captures stdout while a test runs, and a status line is for the person
+        waiting on that very test.
+        """
         self.last_time = time.monotonic()
         if self.reporter is None:
             return
-        self.reporter.ensure_newline()
-        self.reporter.write_line(f"[tests {clock(self.last_time - self.begin)}] {text}")
+        text = f"[tests {clock(self.last_time - self.begin)}] {text}"
+        if self.terminal is None:
+            self.reporter.ensure_newline()
+            self.reporter.write_line(text)
+            return
         self.reporter.flush()
+        start = "\n" if self.reporter._tw.width_of_current_line else ""
+        self.terminal.write(f"{start}{text}\n")
+        self.terminal.flush()
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         self.stop.set()
@@ -231,6 +257,8 @@ class Commentary:
             self.cache.set(CACHE_KEY, self.previous)
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
+        if self.terminal is not None:
+            self.terminal.close()
         for path in self.folder.iterdir():
             path.unlink()
         self.folder.rmdir()
