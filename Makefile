@@ -24,13 +24,15 @@ html: $(STAMP) $(KERNEL_CONFIG)
 # each kind says when it starts and ends, with a status line at least every 30 s
 # (tests/phases.py). loadgroup runs each page's browser tests on one worker, which opens the
 # page once for all of them.
+# PYTESTFLAGS: more pytest options, e.g. make test PYTESTFLAGS="-m 'unit or site'".
 PYTEST_CORES = -n auto --dist loadgroup --no-loadscope-reorder
+PYTESTFLAGS ?=
 NOW = date +%s
 test: $(STAMP) $(KERNEL_CONFIG)
 	@echo "make test, 1 of 2: building the site like make html (seconds if nothing changed, minutes if notebooks run)"
 	@start=$$($(NOW)); $(SPHINX_HTML) && echo "make test, 1 of 2: site built in $$(( $$($(NOW)) - start )) s"
 	@echo "make test, 2 of 2: the tests, slowest kind first (each kind of test says when it starts and ends)"
-	@start=$$($(NOW)); $(BIN)/python -m pytest $(PYTEST_CORES); status=$$?; \
+	@start=$$($(NOW)); $(BIN)/python -m pytest $(PYTEST_CORES) $(PYTESTFLAGS); status=$$?; \
 	  echo "make test, 2 of 2: the tests ran in $$(( $$($(NOW)) - start )) s"; exit $$status
 
 serve: $(STAMP) $(KERNEL_CONFIG)

@@ -9,7 +9,6 @@ re-run every notebook can just as well be the wrong computation.
 import nbformat
 import pytest
 
-from notebook_cache import cache_key
 from site_copy import build, copy_project, notebook_page, notebook_pages
 
 pytestmark = pytest.mark.slow
