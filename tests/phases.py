@@ -125,6 +125,7 @@ class Commentary:
         self.config, self.reporter = config, reporter  # no reporter (-p no:terminal): no lines
         self.terminal = terminal()
         self.folder = Path(tempfile.mkdtemp(prefix="rnn-notes-tests-"))
+        self.tests_file = self.folder / "tests.json"  # written by the xdist workers
         self.tests: dict[str, tuple[str | None, str | None]] = {}
         self.total: dict[str | None, int] = {}
         self.done: dict[str | None, int] = {}
@@ -143,7 +144,7 @@ class Commentary:
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node) -> None:
         """Tell each xdist worker where to write the tests it collected."""
-        node.workerinput[TESTS_FILE] = str(self.folder / "tests.json")
+        node.workerinput[TESTS_FILE] = str(self.tests_file)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_xdist_make_scheduler(self, config: pytest.Config, log) -> LoadScopeScheduling | None:
@@ -157,8 +158,8 @@ class Commentary:
     def test(self, nodeid: str) -> tuple[str | None, str | None]:
         """A test's kind and group; under xdist, from the workers' file once it is there."""
         with self.lock:
-            if not self.tests and (self.folder / "tests.json").is_file():
-                self.count(json.loads((self.folder / "tests.json").read_text(encoding="utf-8")))
+            if not self.tests and self.tests_file.is_file():
+                self.count(json.loads(self.tests_file.read_text(encoding="utf-8")))
             return tuple(self.tests.get(nodeid, (None, None)))
 
     def count(self, tests: dict) -> None:
@@ -244,7 +245,7 @@ class Commentary:
             self.reporter.ensure_newline()
             self.reporter.write_line(text)
             return
-        self.reporter.flush()
+        self.reporter.flush()  # its dots first, then this line on a line of its own
         start = "\n" if self.reporter._tw.width_of_current_line else ""
         self.terminal.write(f"{start}{text}\n")
         self.terminal.flush()
