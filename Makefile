@@ -14,12 +14,26 @@ SPHINXOPTS ?=
 .PHONY: html test serve dist bench lock clean clean-cache python-matches-venv
 
 # -j auto: notebooks execute in parallel, one worker per core.
+SPHINX_HTML = $(BIN)/sphinx-build -j auto -c . -b html -nW --keep-going $(SPHINXOPTS) docs _build/html
 html: $(STAMP) $(KERNEL_CONFIG)
-	$(BIN)/sphinx-build -j auto -c . -b html -nW --keep-going $(SPHINXOPTS) docs _build/html
+	$(SPHINX_HTML)
 
-# -n auto: the tests run on every core (pytest-xdist); `pytest -m unit` alone needs no workers.
-test: html
-	$(BIN)/python -m pytest -n auto
+# Two phases, each announced and timed: the site build (`make html`), then the tests on every core
+# (pytest-xdist; `pytest -m unit` alone needs no workers). The tests start slowest kind first
+# (slow, browser, site, unit: tests/conftest.py) and keep that order (--no-loadscope-reorder);
+# each kind says when it starts and ends, with a status line at least every 30 s
+# (tests/phases.py). loadgroup runs each page's browser tests on one worker, which opens the
+# page once for all of them.
+# PYTESTFLAGS: more pytest options, e.g. make test PYTESTFLAGS="-m 'unit or site'".
+PYTEST_CORES = -n auto --dist loadgroup --no-loadscope-reorder
+PYTESTFLAGS ?=
+NOW = date +%s
+test: $(STAMP) $(KERNEL_CONFIG)
+	@echo "make test, 1 of 2: building the site like make html (seconds if nothing changed, minutes if notebooks run)"
+	@start=$$($(NOW)); $(SPHINX_HTML) && echo "make test, 1 of 2: site built in $$(( $$($(NOW)) - start )) s"
+	@echo "make test, 2 of 2: the tests, slowest kind first (each kind of test says when it starts and ends)"
+	@start=$$($(NOW)); $(BIN)/python -m pytest $(PYTEST_CORES) $(PYTESTFLAGS); status=$$?; \
+	  echo "make test, 2 of 2: the tests ran in $$(( $$($(NOW)) - start )) s"; exit $$status
 
 serve: $(STAMP) $(KERNEL_CONFIG)
 	$(BIN)/sphinx-autobuild -c . -n --keep-going $(SPHINXOPTS) --watch tests/published_links.txt --watch rnn_notes docs _build/html
@@ -37,11 +51,14 @@ PY_VERSION = import sys; print(sys.version)
 
 # (Re)install when the lock or pyproject.toml is newer than the last install: every package at
 # its locked version, then rnn_notes itself (its dependencies are in the lock).
+# tools/install_lock.py runs pip with its progress bars, says up front that this needs the package
+# index (once; torch is the large download), is never silent for 30 s, and when the index cannot
+# be reached says so and that later builds work offline. Its log: .venv/pip-install.log.
 $(STAMP): requirements.txt pyproject.toml | python-matches-venv
 	@command -v $(PYTHON) >/dev/null || $(PYTHON_MISSING)
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "error: rnn_notes needs Python >= 3.11, '$(PYTHON)' is $$($(PYTHON) -V 2>&1); run: make PYTHON=/path/to/python3.11"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX)) -r requirements.txt
+	$(BIN)/python tools/install_lock.py $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX)) -r requirements.txt
 	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
 	touch $@
 

@@ -1,7 +1,8 @@
-"""Build speed and manual_rnn speed on this machine (`make bench`): figures and targets, not a test.
+"""Build, test-suite and manual_rnn speed on this machine (`make bench`): figures and targets, not a test.
 
 Every build runs in a throwaway copy of the project, so the real _build/ and notebook cache
-are never touched. Each figure is the median of --runs runs.
+are never touched; so does the test suite, once, after its copy's site is built. Each other
+figure is the median of --runs runs.
 """
 
 from __future__ import annotations
@@ -9,8 +10,10 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
+import time
 import timeit
 from pathlib import Path
 
@@ -19,6 +22,10 @@ from site_copy import ROOT, Build, build, copy_project, notebook_pages  # tools/
 from torch import nn
 
 from rnn_notes import figures, manual_rnn, seed_rnn, seed_sequence
+
+# How `make test` runs pytest (the Makefile's PYTEST_CORES), and the suite's target on 2 cores.
+PYTEST_CORES = ["-n", "auto", "--dist", "loadgroup", "--no-loadscope-reorder"]
+SUITE_TARGET = 360.0
 
 
 def checked(result: Build) -> Build:
@@ -110,6 +117,21 @@ def figure_costs(runs: int) -> tuple[float, dict[str, float]]:
     }
 
 
+def suite_figures(source: Path) -> tuple[float, str]:
+    """Wall seconds of the whole test suite, run as `make test` runs it, and pytest's last line."""
+    with tempfile.TemporaryDirectory() as tmp:
+        project = copy_project(Path(tmp) / "suite", source, with_cache=True)
+        checked(build(project))  # the site the tests read; from the copied cache, so no notebook runs
+        env = dict(os.environ, PYTHONPATH=str(project))  # the copy's rnn_notes, not the installed one
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "pytest", *PYTEST_CORES], cwd=project, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"the test suite failed in the benchmark copy:\n{done.stdout}")
+    return seconds, done.stdout.strip().splitlines()[-1].strip("= ")
+
+
 def verdict(ok: bool) -> str:
     """PASS or FAIL."""
     return "PASS" if ok else "FAIL"
@@ -120,11 +142,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (the median is printed)")
     parser.add_argument("--source", type=Path, default=ROOT, help="project to benchmark (default: this one)")
+    parser.add_argument("--no-suite", action="store_true", help="skip timing the test suite (about 6 minutes)")
     args = parser.parse_args()
 
     manual, layer = rnn_figures(args.runs)
     import_seconds, drawing = figure_costs(args.runs)
     site = site_figures(args.source.resolve(), args.runs)
+    suite = None if args.no_suite else suite_figures(args.source.resolve())
     cold_ratio = site["cold"] / site["summed"] if site["summed"] else float("inf")
     noop_ratio = site["noop"] / site["cold"]
     rnn_ratio = manual / layer
@@ -137,6 +161,10 @@ def main() -> None:
           f"{verdict(noop_ratio <= 0.15 and site['noop_runs'] == 0)}")
     print(f"  rebuild after a code edit         {site['code']:7.1f} s  ({site['code_runs']} executed; {site['edited']})")
     print(f"  rebuild after a prose edit        {site['prose']:7.1f} s  ({site['prose_runs']} executed; {site['edited']})")
+    if suite is not None:
+        seconds, summary = suite
+        print(f"  test suite, as make test runs it  {seconds:7.1f} s  target <= {SUITE_TARGET:.0f} s         "
+              f"{verdict(seconds <= SUITE_TARGET)}  (run once: {summary})")
     print(f"  manual_rnn (32x200, 64->128, 2 layers, 1 thread)  {manual * 1e3:7.1f} ms")
     print(f"  nn.RNN     (same input)                           {layer * 1e3:7.1f} ms")
     print(f"  manual_rnn / nn.RNN               {rnn_ratio:7.2f}    target <= 1.5           {verdict(rnn_ratio <= 1.5)}")

@@ -1,7 +1,8 @@
 """Fixtures shared by the tests; shared helpers live in site_contract.py, never imported from here.
 
 Every test carries one of the markers of pyproject.toml (unit, site, browser, slow), so
-`pytest -m unit` runs the package and extension tests without a built site.
+`pytest -m unit` runs the package and extension tests without a built site; phases.py checks
+that, runs the slowest kind first and says which kind runs and for how long.
 """
 
 from pathlib import Path
@@ -10,15 +11,8 @@ import pytest
 
 from site_contract import SITE
 
-pytest_plugins = ["sphinx.testing.fixtures"]  # `app` and `@pytest.mark.sphinx` for tests/roots/
-KINDS = {"unit", "site", "browser", "slow"}
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Refuse a test without exactly one kind, so `pytest -m unit` and friends never miss or repeat one."""
-    wrong = [item.nodeid for item in items if len(KINDS & {m.name for m in item.iter_markers()}) != 1]
-    if wrong:
-        raise pytest.UsageError(f"tests without exactly one of the markers {sorted(KINDS)}: {wrong}")
+# sphinx: `app` and `@pytest.mark.sphinx` for tests/roots/; phases: the kinds of test, their order and commentary.
+pytest_plugins = ["sphinx.testing.fixtures", "phases"]
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,7 @@
-"""The published-links contract: each listed link reaches a labelled section, each section is listed.
+"""The site's links: every internal link resolves, and the published-links contract holds.
 
+The contract: each link of tests/published_links.txt reaches a labelled section, and each section
+is listed. One checker (`resolve`) follows both kinds of link, through redirect pages.
 Run `python tests/site_contract.py` after `make html` to see what differs and the lines to add.
 """
 
@@ -8,6 +10,7 @@ import re
 import sys
 import zlib
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
 
@@ -54,6 +57,22 @@ def _parse(page: Path, mtime_ns: int, size: int) -> BeautifulSoup:
     return BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
 
 
+def anchors(page: Path) -> frozenset[str]:
+    """The fragment targets of a page, every id and every <a name> (none when the page does not exist)."""
+    if not page.is_file():
+        return frozenset()
+    stat = page.stat()
+    return _anchors(page, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _anchors(page: Path, mtime_ns: int, size: int) -> frozenset[str]:
+    """The anchors of one version of a page (the link check asks for them once per link)."""
+    soup = _parse(page, mtime_ns, size)
+    names = soup.find_all("a", attrs={"name": True})
+    return frozenset(tag["id"] for tag in soup.find_all(id=True)) | {tag["name"] for tag in names}
+
+
 def redirect_target(soup: BeautifulSoup) -> str | None:
     """Return the URL a redirect page (meta refresh) sends the browser to, if it is one."""
     meta = soup.find("meta", attrs={"http-equiv": "refresh"})
@@ -72,13 +91,39 @@ def resolve(site: Path, link: str) -> tuple[str | None, str]:
             return None, f"page {page} does not exist"
         target = redirect_target(soup)
         if target is None:
-            if soup.find(id=anchor) is None:
-                return None, f"{page} has no element with id {anchor!r}"
+            if anchor not in anchors(site / page):
+                return None, f"{page} has no id or <a name> {anchor!r}"
             return f"{page}#{anchor}", ""
         if "://" in target or target.startswith("/"):
             return None, f"{page} redirects off the site, to {target}"
         page = (Path(page).parent / target.partition("#")[0]).as_posix()
     return None, f"more than {MAX_REDIRECTS} redirects"
+
+
+def internal_references(page: Path) -> list[tuple[str, str]]:
+    """(tag, reference) for every href/src of the page that points inside the site."""
+    references = []
+    for tag in parse(page).find_all(lambda tag: tag.has_attr("href") or tag.has_attr("src")):
+        for attribute in ("href", "src"):
+            url = urlsplit(tag.get(attribute, ""))
+            if tag.has_attr(attribute) and not url.scheme and not url.netloc:
+                references.append((tag.name, tag[attribute]))
+    return references
+
+
+def broken_references(page: Path) -> list[str]:
+    """The page's internal references whose file does not exist, or whose #anchor does not resolve."""
+    broken = []
+    for tag, reference in internal_references(page):
+        url = urlsplit(reference)
+        target = (page.parent / unquote(url.path)).resolve() if url.path else page
+        if not target.is_file():
+            broken.append(f"<{tag}> {reference}: no file {target}")
+        elif url.fragment and target.suffix == ".html":
+            final, why = resolve(target.parent, f"{target.name}#{unquote(url.fragment)}")
+            if final is None:
+                broken.append(f"<{tag}> {reference}: {why}")
+    return broken
 
 
 def sections(site: Path) -> list[str]:

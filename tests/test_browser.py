@@ -3,6 +3,12 @@
 Checks what a reader without internet sees: math drawn as MathML, no request leaving the
 machine, no errors, a working light/dark toggle with legible math, and copy buttons that
 copy just the code. Screenshots of each page, light and dark, go to _build/screenshots/.
+
+Each page is opened once from file:// (`measure`), and everything the tests check on it is
+measured in that one visit: math, colours and screenshots in both themes, widths at 1280 and
+390 px, the reader's text, the copy buttons. The tests then check those measurements, each test
+one behaviour; `make test` runs all of a page's tests on one worker (`xdist_group`), so no page
+is opened twice. Over http each page is opened once more.
 """
 
 import functools
@@ -10,13 +16,15 @@ import os
 import re
 import threading
 from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from myst_nb.core.read import read_myst_markdown_notebook
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from rnn_notes.figures import FONT_SIZE, SMALL
 from site_contract import DOCS, ROOT, site_pages
 
 pytestmark = pytest.mark.browser
@@ -32,6 +40,8 @@ PAGES = [page.name for page in site_pages()] or ["index.html"]  # no build: the 
 PAGES_WITH_MATH = {"index.html", "parametros.html"} | {
     f"{source.stem}.html" for source in DOCS.glob("*.md") if re.search(r"\$|Math\(", source.read_text(encoding="utf-8"))
 }
+FIGURE_PAGES = sorted(f"{p.stem}.html" for p in DOCS.glob("*.md") if "\nkernelspec:" in p.read_text(encoding="utf-8"))
+SPANISH_PAGES = [name for name in PAGES if name != "api.html"]  # the API page is English (docstrings)
 RAW_LATEX = ("\\(", "\\[", "\\begin{", "$$")
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
 
@@ -67,6 +77,80 @@ COLOURS = """() => ({
 })"""
 
 
+OVERFLOWS = """(withOutputs) => {
+  const article = document.querySelector("article[role=main]");
+  const style = getComputedStyle(article);
+  const box = article.getBoundingClientRect();
+  const left = box.left + parseFloat(style.paddingLeft), right = box.right - parseFloat(style.paddingRight);
+  const drawn = element => {
+    const range = document.createRange();
+    range.selectNodeContents(element);
+    return range.getBoundingClientRect();
+  };
+  const kinds = {math: "math", table: "table", figure: "figure, img, svg:not(.icon svg, button svg)"};
+  if (withOutputs) kinds.output = "div.cell_output > *";
+  const found = [];
+  for (const [kind, selector] of Object.entries(kinds)) {
+    for (const element of article.querySelectorAll(selector)) {
+      if (!element.checkVisibility() || element.closest(".cell_input")) continue;
+      const rect = kind === "math" ? drawn(element) : element.getBoundingClientRect();
+      if (rect.width === 0) continue;
+      const over = Math.max(rect.right - right, left - rect.left, element.scrollWidth - element.clientWidth);
+      if (over > 1) found.push({kind, over: Math.round(over), width: Math.round(rect.width),
+                                what: (element.getAttribute("alttext") || element.textContent).trim().slice(0, 60)});
+    }
+  }
+  return {column: Math.round(right - left), page: document.documentElement.scrollWidth - document.documentElement.clientWidth, found};
+}"""
+
+
+UNDERLINED_CODE = """() => [...document.querySelectorAll(".highlight span")]
+  .filter(span => !span.closest("a") && getComputedStyle(span).textDecorationLine.includes("underline"))
+  .map(span => span.className + " " + span.textContent)"""
+
+READER_TEXT = """() => {
+  const parts = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const element = walker.currentNode.parentElement;
+    if (element.closest("pre, code, kbd, script, style, math, em, .cell_output, .highlight")) continue;
+    if (!element.checkVisibility() && !element.closest("svg")) continue;
+    parts.push(["text", walker.currentNode.textContent]);
+  }
+  for (const element of document.querySelectorAll("[aria-label], [title], [alt], [placeholder]"))
+    for (const name of ["aria-label", "title", "alt", "placeholder"])
+      if (element.hasAttribute(name) && !element.closest(".cell_output, pre"))
+        parts.push([name, element.getAttribute(name)]);
+  return parts;
+}"""
+
+
+FIGURES = """() => {
+  const article = document.querySelector("article").getBoundingClientRect();
+  return [...document.querySelectorAll("figure.rnn-figure")].map(figure => {
+    const svg = figure.querySelector("svg");
+    const box = svg.getBoundingClientRect();
+    const caption = figure.querySelector("figcaption");
+    return {
+      width: box.width, height: box.height, left: box.left, right: box.right,
+      column: {left: article.left, right: article.right},
+      viewBox: svg.viewBox.baseVal.width,
+      alt: svg.getAttribute("aria-label") || "", role: svg.getAttribute("role"),
+      title: (svg.querySelector("title") || {}).textContent || "",
+      caption: caption ? caption.textContent : "",
+      colour: getComputedStyle(svg).color,
+      background: getComputedStyle(document.body).backgroundColor,
+      pageWidth: document.documentElement.scrollWidth,
+    };
+  });
+}"""
+
+
+def grouped(names: list[str]) -> list:
+    """Page names as parameters that keep each page's tests on one xdist worker (`--dist loadgroup`)."""
+    return [pytest.param(name, marks=pytest.mark.xdist_group(name)) for name in names]
+
+
 @dataclass
 class Visit:
     """A page opened in a fresh browser context, with what it asked for and complained about."""
@@ -77,9 +161,9 @@ class Visit:
     errors: list[str] = field(default_factory=list)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser() -> Browser:
-    """Debian's Chromium; skipped locally when missing, a failure under CI=true."""
+    """Debian's Chromium, one for the whole run; skipped locally when missing, a failure under CI=true."""
     if not CHROMIUM.is_file():
         message = f"{CHROMIUM} not found; install Debian's Chromium with: sudo apt-get install chromium"
         if os.environ.get("CI") == "true":
@@ -91,7 +175,7 @@ def browser() -> Browser:
         browser.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def http_root(site):
     """The built site served over http on a loopback port, as an instructor's `make serve` would."""
     handler = functools.partial(QuietHandler, directory=str(site))
@@ -169,25 +253,133 @@ def contrast(first: str, second: str) -> float:
 
 
 def code_cells(markdown: str) -> list[str]:
-    """The sources of the code cells a MyST notebook shows (not those tagged remove-cell/remove-input)."""
-    sources = []
-    for body in re.findall(r"^```\{code-cell\}[^\n]*\n(.*?)^```[ \t]*$", markdown, re.MULTILINE | re.DOTALL):
-        lines = body.split("\n")
-        options = ""
-        if lines[0].strip() == "---":
-            end = lines.index("---", 1)
-            options, lines = "\n".join(lines[1:end]), lines[end + 1:]
-        while lines and lines[0].startswith(":"):
-            options += lines.pop(0)
-        if "remove-cell" not in options and "remove-input" not in options:
-            sources.append("\n".join(lines).strip("\n"))
-    return sources
+    """The sources of the code cells a MyST notebook shows (not those tagged remove-cell/remove-input).
+
+    Read with myst-nb's own reader, the one that builds the page.
+    """
+    hidden = {"remove-cell", "remove-input"}
+    return [cell.source for cell in read_myst_markdown_notebook(markdown).cells
+            if cell.cell_type == "code" and not hidden & set(cell.metadata.get("tags", []))]
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_page_loads_offline_without_errors(browser, site, name):
+def copy(page: Page, button) -> str:
+    """Click a copy button (the click hovers it first, which shows it) and return what reached the clipboard."""
+    page.evaluate("navigator.clipboard.writeText('')")
+    button.click()
+    return page.evaluate("navigator.clipboard.readText()")
+
+
+def open_solutions(page: Page) -> None:
+    """Open every hidden solution (a native <details>) of the page."""
+    page.evaluate("() => document.querySelectorAll('details').forEach(details => { details.open = true; })")
+
+
+@dataclass
+class Copies:
+    """What the copy buttons of a page copied."""
+
+    in_outputs: int  # copy buttons inside cell outputs (there should be none)
+    per_cell: list[tuple[int, str | None]]  # each code cell's number of buttons, and what its button copied
+    elsewhere: list[str]  # what each button outside the code cells copied
+
+
+@dataclass
+class Measures:
+    """Everything the tests check on one page, measured in one visit from file://."""
+
+    requests: list[str]
+    blocked: list[str]
+    errors: list[str]
+    text: str  # visible text outside code, after load
+    boxes: list[dict]  # MATH_BOXES
+    brackets: list[dict]  # BRACKETS
+    mathml_errors: int
+    reader: list[list[str]]  # READER_TEXT, solutions closed then opened
+    colours: dict[str, dict]  # COLOURS by theme
+    underlined: dict[str, list[str]]  # UNDERLINED_CODE by theme
+    module_names: int  # code spans styled as module names (.nn)
+    figures: dict[str | int, list[dict]]  # FIGURES by theme and by width
+    overflows: dict[int, dict]  # OVERFLOWS by width, solutions opened
+    copies: Copies
+
+
+def copy_buttons(page: Page) -> Copies:
+    """Click every copy button of the page (its solutions opened) and record what each copied."""
+    cells = page.locator("div.cell_input")
+    counts = cells.evaluate_all("cells => cells.map(cell => cell.querySelectorAll('button.copybtn').length)")
+    per_cell = [(count, copy(page, cells.nth(index).locator("button.copybtn")) if count == 1 else None)
+                for index, count in enumerate(counts)]
+    outside = page.locator("button.copybtn:not(.cell_input *)")
+    elsewhere = [copy(page, outside.nth(i)) for i in range(outside.count())]
+    return Copies(page.locator(".cell_output button.copybtn").count(), per_cell, elsewhere)
+
+
+def figures_and_screenshot(page: Page, path: Path) -> list[dict]:
+    """FIGURES, and a screenshot of the page's first figure when it has one."""
+    figures = page.evaluate(FIGURES)
+    if figures:
+        first = page.locator("figure.rnn-figure").first
+        first.scroll_into_view_if_needed()
+        first.screenshot(path=path)
+    return figures
+
+
+def visit_and_measure(browser: Browser, site: Path, name: str) -> Measures:
+    """Open ``name`` once (light, 1280 px wide) and take every measure the tests check, in an order that keeps each true.
+
+    Before anything is clicked: the load, the math, the reader's text; then each theme (colours,
+    screenshots, figures); then, solutions opened, the reader's text again and the widths at
+    1280 and 390 px; last, back at 1280 px, the copy buttons, which change the clipboard.
+    """
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    stem = Path(name).stem
     with visit(browser, site, name) as seen:
-        seen.page.wait_for_load_state("networkidle")
+        page = seen.page
+        page.wait_for_load_state("networkidle")
+        text, boxes, brackets = page.evaluate(VISIBLE_TEXT), page.evaluate(MATH_BOXES), page.evaluate(BRACKETS)
+        mathml_errors = page.locator(".mathml-error").count()
+        reader = page.evaluate(READER_TEXT)
+        figures = {1280: figures_and_screenshot(page, SCREENSHOTS / f"{stem}-figure-1280.png")}
+        colours, underlined = {}, {}
+        for theme in ("dark", "light"):
+            set_theme(page, theme)
+            colours[theme], underlined[theme] = page.evaluate(COLOURS), page.evaluate(UNDERLINED_CODE)
+            page.screenshot(path=SCREENSHOTS / f"{stem}-{theme}.png", full_page=True)
+            figures[theme] = figures_and_screenshot(page, SCREENSHOTS / f"{stem}-figure-{theme}.png")
+        open_solutions(page)  # measured opened: a reader opens them
+        reader += page.evaluate(READER_TEXT)  # "Ocultar la solución" shows once opened
+        overflows = {1280: page.evaluate(OVERFLOWS, True)}
+        page.set_viewport_size({"width": 390, "height": 900})
+        overflows[390] = page.evaluate(OVERFLOWS, False)
+        figures[390] = figures_and_screenshot(page, SCREENSHOTS / f"{stem}-figure-390.png")
+        page.set_viewport_size({"width": 1280, "height": 900})
+        copies = copy_buttons(page)
+        module_names = page.locator(".highlight .nn").count()
+    return Measures(seen.requests, seen.blocked, seen.errors, text, boxes, brackets, mathml_errors, reader,
+                    colours, underlined, module_names, figures, overflows, copies)
+
+
+MEASURED: dict[str, Measures | BaseException] = {}
+
+
+def measure(browser: Browser, site: Path, name: str) -> Measures:
+    """The page's measures, from its one visit in this process (a failed visit fails each of its tests)."""
+    if name not in MEASURED:
+        try:
+            MEASURED[name] = visit_and_measure(browser, site, name)
+        except Exception as error:  # kept, so the page's other tests report it without a second visit
+            MEASURED[name] = error
+    if isinstance(MEASURED[name], BaseException):
+        raise MEASURED[name]
+    return MEASURED[name]
+
+
+# -- Loading: offline, over http, no errors ------------------------------------------------
+
+
+@pytest.mark.parametrize("name", grouped(PAGES))
+def test_page_loads_offline_without_errors(browser, site, name):
+    seen = measure(browser, site, name)
     assert not seen.blocked, f"requests that would leave the machine: {seen.blocked}"
     assert not [url for url in seen.requests if not url.startswith(LOCAL_SCHEMES)]
     assert any(url.endswith(".css") or ".css?" in url for url in seen.requests), "recorded no stylesheet"
@@ -208,16 +400,16 @@ def test_page_served_over_http_loads_without_errors_and_draws_math(browser, site
         assert boxes and all(box["display"] in ("math", "inline math", "block math") for box in boxes)
 
 
-@pytest.mark.parametrize("name", PAGES)
+# -- Math and colours ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", grouped(PAGES))
 def test_math_is_drawn_not_shown_as_latex(browser, site, name):
-    with visit(browser, site, name) as seen:
-        text = seen.page.evaluate(VISIBLE_TEXT)
-        boxes = seen.page.evaluate(MATH_BOXES)
-        brackets = seen.page.evaluate(BRACKETS)
-        errors = seen.page.locator(".mathml-error").count()
+    seen = measure(browser, site, name)
+    text, boxes, brackets = seen.text, seen.boxes, seen.brackets
     assert text.strip(), "no visible text at all"
     assert not [raw for raw in RAW_LATEX if raw in text], f"raw LaTeX in the visible text of {name}"
-    assert errors == 0
+    assert seen.mathml_errors == 0
     if name in PAGES_WITH_MATH:
         assert boxes, f"{name} should show math"
     for box in boxes:
@@ -229,17 +421,10 @@ def test_math_is_drawn_not_shown_as_latex(browser, site, name):
         assert brackets, "the step equations' matrices were not measured"
 
 
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", grouped(PAGES))
 def test_theme_toggle_and_math_colour_follow_each_other(browser, site, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    stem = Path(name).stem
-    with visit(browser, site, name) as seen:
-        set_theme(seen.page, "dark")
-        dark = seen.page.evaluate(COLOURS)
-        seen.page.screenshot(path=SCREENSHOTS / f"{stem}-dark.png", full_page=True)
-        set_theme(seen.page, "light")
-        light = seen.page.evaluate(COLOURS)
-        seen.page.screenshot(path=SCREENSHOTS / f"{stem}-light.png", full_page=True)
+    seen = measure(browser, site, name)
+    dark, light = seen.colours["dark"], seen.colours["light"]
     assert not seen.errors
     assert luminance(dark["background"]) < 0.1 < 0.8 < luminance(light["background"])
     for theme in (dark, light):
@@ -251,35 +436,31 @@ def test_theme_toggle_and_math_colour_follow_each_other(browser, site, name):
         assert dark["math"] and dark["math"][0][0] != light["math"][0][0]
 
 
-def copy(page: Page, button) -> str:
-    """Click a copy button and return what reached the clipboard."""
-    page.evaluate("navigator.clipboard.writeText('')")
-    button.hover()
-    button.click()
-    return page.evaluate("navigator.clipboard.readText()")
+@pytest.mark.parametrize("theme", ["dark", "light"])
+@pytest.mark.parametrize("name", grouped(["paso-fila.html"]))
+def test_code_is_not_underlined_like_a_link(browser, site, name, theme):
+    """Module names (`.nn`), classes (`.nc`): Pygments' "native" dark style underlines them."""
+    seen = measure(browser, site, name)
+    assert seen.module_names > 0, "no module name to look at"
+    assert not seen.underlined[theme], f"code underlined in {theme} mode: {seen.underlined[theme]}"
 
 
-@pytest.mark.parametrize("name", PAGES)
+# -- Copy buttons ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", grouped(PAGES))
 def test_copy_buttons_copy_the_code_alone(browser, site, name):
     source = DOCS / f"{Path(name).stem}.md"
     expected = code_cells(source.read_text(encoding="utf-8")) if source.is_file() else []
-    with visit(browser, site, name) as seen:
-        page = seen.page
-        page.evaluate("document.querySelectorAll('details').forEach(details => details.open = true)")
-        assert page.locator(".cell_output button.copybtn").count() == 0, "outputs should have no copy button"
-        cells = page.locator("div.cell_input")
-        assert cells.count() == len(expected), "code cells in the page and in its source differ"
-        from_cells = []
-        for index in range(cells.count()):
-            button = cells.nth(index).locator("button.copybtn")
-            assert button.count() == 1, f"code cell {index} has {button.count()} copy buttons"
-            from_cells.append(copy(page, button))
-        buttons = page.locator("button.copybtn")
-        elsewhere = [copy(page, buttons.nth(i)) for i in range(buttons.count())
-                     if not buttons.nth(i).evaluate("button => button.closest('.cell_input') !== null")]
+    seen = measure(browser, site, name)
+    copies = seen.copies
+    assert copies.in_outputs == 0, "outputs should have no copy button"
+    assert len(copies.per_cell) == len(expected), "code cells in the page and in its source differ"
+    for index, (buttons, _) in enumerate(copies.per_cell):
+        assert buttons == 1, f"code cell {index} has {buttons} copy buttons"
     assert not seen.errors
-    assert from_cells == expected
-    for text in elsewhere:
+    assert [copied for _, copied in copies.per_cell] == expected
+    for text in copies.elsewhere:
         assert text.strip(), "a copy button copied nothing"
         assert not re.search(r"^(>>> |\.\.\. |\$ )", text, re.MULTILINE), f"a prompt was copied: {text!r}"
 
@@ -288,45 +469,12 @@ def test_copy_buttons_copy_the_code_alone(browser, site, name):
 # What must not be wider than the text column (the article's content box): equations (the
 # drawn extent of each visible <math>, not its box, which a block equation stretches to the
 # column), tables and figures at both widths, and cell outputs too at 1280 px.
-OVERFLOWS = """(withOutputs) => {
-  const article = document.querySelector("article[role=main]");
-  const style = getComputedStyle(article);
-  const box = article.getBoundingClientRect();
-  const left = box.left + parseFloat(style.paddingLeft), right = box.right - parseFloat(style.paddingRight);
-  const drawn = element => {
-    const range = document.createRange();
-    range.selectNodeContents(element);
-    return range.getBoundingClientRect();
-  };
-  const kinds = {math: "math", table: "table", figure: "figure, img, svg:not(.icon svg, button svg)"};
-  if (withOutputs) kinds.output = "div.cell_output > *";
-  const found = [];
-  for (const [kind, selector] of Object.entries(kinds)) {
-    for (const element of article.querySelectorAll(selector)) {
-      if (!element.checkVisibility() || element.closest(".cell_input")) continue;
-      const rect = kind === "math" ? drawn(element) : element.getBoundingClientRect();
-      if (rect.width === 0) continue;
-      const over = Math.max(rect.right - right, left - rect.left, element.scrollWidth - element.clientWidth);
-      if (over > 1) found.push({kind, over: Math.round(over), width: Math.round(rect.width),
-                                what: (element.getAttribute("alttext") || element.textContent).trim().slice(0, 60)});
-    }
-  }
-  return {column: Math.round(right - left), page: document.documentElement.scrollWidth - document.documentElement.clientWidth, found};
-}"""
-
-
-def open_solutions(page: Page) -> None:
-    """Open every hidden solution (a native <details>) of the page."""
-    page.evaluate("() => document.querySelectorAll('details').forEach(details => { details.open = true; })")
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", grouped(PAGES))
 def test_nothing_is_wider_than_the_text_column(browser, site, name, width):
-    with visit(browser, site, name) as seen:
-        seen.page.set_viewport_size({"width": width, "height": 900})
-        open_solutions(seen.page)  # measured opened: a reader opens them
-        measured = seen.page.evaluate(OVERFLOWS, width >= 1280)
+    measured = measure(browser, site, name).overflows[width]
     assert measured["column"] >= (700 if width >= 1280 else 340), measured["column"]
     assert measured["page"] <= 0, f"the page scrolls sideways by {measured['page']} px"
     assert not measured["found"], f"wider than the {measured['column']} px column at {width} px: {measured['found']}"
@@ -342,23 +490,6 @@ def test_the_width_check_catches_a_wide_equation_a_wide_table_and_an_output(brow
     assert sorted(item["kind"] for item in measured["found"]) == ["math", "output", "table"]
 
 
-# -- Dark theme ------------------------------------------------------------------
-
-UNDERLINED_CODE = """() => [...document.querySelectorAll(".highlight span")]
-  .filter(span => !span.closest("a") && getComputedStyle(span).textDecorationLine.includes("underline"))
-  .map(span => span.className + " " + span.textContent)"""
-
-
-@pytest.mark.parametrize("theme", ["dark", "light"])
-def test_code_is_not_underlined_like_a_link(browser, site, theme):
-    """Module names (`.nn`), classes (`.nc`): Pygments' "native" dark style underlines them."""
-    with visit(browser, site, "paso-fila.html") as seen:
-        set_theme(seen.page, theme)
-        assert seen.page.locator(".highlight .nn").count() > 0, "no module name to look at"
-        underlined = seen.page.evaluate(UNDERLINED_CODE)
-    assert not underlined, f"code underlined in {theme} mode: {underlined}"
-
-
 # -- Spanish wherever a reader looks -------------------------------------------------
 # English words that are not Spanish words: function words (they give away an English sentence)
 # and the words of furo's and Sphinx's interface. Checked word by word in what a reader sees or a
@@ -372,23 +503,6 @@ ENGLISH = frozenset("""
     home menu light dark mode theme color sidebar navigation expand collapse copy copied clipboard
     contributors copyright show hide source sources built last updated index table
 """.split())
-SPANISH_PAGES = [name for name in PAGES if name != "api.html"]
-
-READER_TEXT = """() => {
-  const parts = [];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  while (walker.nextNode()) {
-    const element = walker.currentNode.parentElement;
-    if (element.closest("pre, code, kbd, script, style, math, em, .cell_output, .highlight")) continue;
-    if (!element.checkVisibility() && !element.closest("svg")) continue;
-    parts.push(["text", walker.currentNode.textContent]);
-  }
-  for (const element of document.querySelectorAll("[aria-label], [title], [alt], [placeholder]"))
-    for (const name of ["aria-label", "title", "alt", "placeholder"])
-      if (element.hasAttribute(name) && !element.closest(".cell_output, pre"))
-        parts.push([name, element.getAttribute(name)]);
-  return parts;
-}"""
 
 
 def english_words(text: str) -> list[str]:
@@ -403,12 +517,9 @@ def test_the_english_check_finds_english_and_passes_spanish():
     assert english_words("el enlace canónico; parameter_table() (en el módulo rnn_notes), nn.Linear") == []
 
 
-@pytest.mark.parametrize("name", SPANISH_PAGES)
+@pytest.mark.parametrize("name", grouped(SPANISH_PAGES))
 def test_no_english_outside_code_and_outputs(browser, site, name):
-    with visit(browser, site, name) as seen:
-        parts = seen.page.evaluate(READER_TEXT)
-        open_solutions(seen.page)
-        parts += seen.page.evaluate(READER_TEXT)  # "Ocultar la solución" shows once opened
+    parts = measure(browser, site, name).reader
     found = sorted({f"{where}: {text.strip()[:80]!r} ({', '.join(english_words(text))})"
                     for where, text in parts if english_words(text)})
     assert not found, f"English on {name}:\n" + "\n".join(found)
@@ -416,40 +527,14 @@ def test_no_english_outside_code_and_outputs(browser, site, name):
 
 # -- Figures (rnn_notes.figures) --------------------------------------------------------
 
-FIGURE_PAGES = sorted(f"{p.stem}.html" for p in DOCS.glob("*.md") if "\nkernelspec:" in p.read_text(encoding="utf-8"))
 SPANISH_WORDS = {"de", "la", "el", "en", "los", "las", "paso", "pasos", "con"}
-
-FIGURES = """() => {
-  const article = document.querySelector("article").getBoundingClientRect();
-  return [...document.querySelectorAll("figure.rnn-figure")].map(figure => {
-    const svg = figure.querySelector("svg");
-    const box = svg.getBoundingClientRect();
-    const caption = figure.querySelector("figcaption");
-    return {
-      width: box.width, height: box.height, left: box.left, right: box.right,
-      column: {left: article.left, right: article.right},
-      viewBox: svg.viewBox.baseVal.width,
-      alt: svg.getAttribute("aria-label") || "", role: svg.getAttribute("role"),
-      title: (svg.querySelector("title") || {}).textContent || "",
-      caption: caption ? caption.textContent : "",
-      colour: getComputedStyle(svg).color,
-      background: getComputedStyle(document.body).backgroundColor,
-      pageWidth: document.documentElement.scrollWidth,
-    };
-  });
-}"""
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
-@pytest.mark.parametrize("name", FIGURE_PAGES)
+@pytest.mark.parametrize("name", grouped(FIGURE_PAGES))
 def test_figures_render_with_spanish_alt_text_in_both_themes(browser, site, name, theme):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with visit(browser, site, name) as seen:
-        set_theme(seen.page, theme)
-        figures = seen.page.evaluate(FIGURES)
-        first = seen.page.locator("figure.rnn-figure").first
-        first.scroll_into_view_if_needed()
-        first.screenshot(path=SCREENSHOTS / f"{Path(name).stem}-figure-{theme}.png")
+    seen = measure(browser, site, name)
+    figures = seen.figures[theme]
     assert not seen.errors
     assert figures, f"{name} shows no figure"
     for figure in figures:
@@ -463,18 +548,9 @@ def test_figures_render_with_spanish_alt_text_in_both_themes(browser, site, name
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-@pytest.mark.parametrize("name", FIGURE_PAGES)
+@pytest.mark.parametrize("name", grouped(FIGURE_PAGES))
 def test_figures_fit_the_column_and_keep_text_legible(browser, site, name, width):
-    from rnn_notes.figures import FONT_SIZE, SMALL
-
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    try:
-        page = context.new_page()
-        page.goto((site / name).as_uri(), wait_until="load")
-        figures = page.evaluate(FIGURES)
-        page.locator("figure.rnn-figure").first.screenshot(path=SCREENSHOTS / f"{Path(name).stem}-figure-{width}.png")
-    finally:
-        context.close()
+    figures = measure(browser, site, name).figures[width]
     assert figures
     for figure in figures:
         assert figure["left"] >= figure["column"]["left"] - 0.5 and figure["right"] <= figure["column"]["right"] + 0.5, figure

@@ -6,7 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from rnn_notes.exercises import EXERCISES
-from site_contract import DOCS, SITE
+from site_contract import DOCS, SITE, parse
 
 pytestmark = pytest.mark.site
 CHECK = re.compile(r'check\("([a-z0-9-]+)"')
@@ -23,7 +23,8 @@ CHAPTERS = chapters()
 
 
 def soup(name: str) -> BeautifulSoup:
-    return BeautifulSoup((SITE / name).read_text(encoding="utf-8"), "html.parser")
+    """A built page, parsed once per test process."""
+    return parse(SITE / name)
 
 
 def solutions(page: BeautifulSoup) -> dict[str, tuple[str, object]]:

@@ -8,7 +8,7 @@ import os
 import pytest
 from bs4 import BeautifulSoup
 
-from site_contract import SITE, read_inventory
+from site_contract import SITE, parse, read_inventory
 
 pytestmark = pytest.mark.site
 
@@ -18,7 +18,7 @@ SITE_URL = os.environ.get("RNN_NOTES_SITE_URL", "").rstrip("/")
 
 def head(page: str) -> BeautifulSoup:
     """The <head> of a built page."""
-    return BeautifulSoup((SITE / page).read_text(encoding="utf-8"), "html.parser").head
+    return parse(SITE / page).head
 
 
 def meta(soup: BeautifulSoup, key: str) -> str:
@@ -56,7 +56,7 @@ def test_absolute_urls_only_from_the_site_url(page):
 
 def test_descriptions_hold_no_latex_source():
     for page in sorted(SITE.glob("*.html")):
-        for tag in BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select(
+        for tag in parse(page).select(
             'meta[name="description"], meta[property="og:description"]'
         ):
             assert "\\" not in tag["content"], f"{page.name}: raw LaTeX in its link preview"

@@ -1,13 +1,12 @@
 """No page of the built site loads anything from outside it: checked in the HTML and CSS themselves."""
 
-import pytest
 import re
-from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
 from bs4 import BeautifulSoup
 
-from site_contract import SITE
+from site_contract import parse
 
 pytestmark = pytest.mark.site
 
@@ -35,7 +34,11 @@ def external_in_css(css: str) -> list[str]:
 
 def external_in_html(html: str) -> list[str]:
     """The external resources a page would load: tags, inline styles and <style> blocks."""
-    page = BeautifulSoup(html, "html.parser")
+    return external_in(BeautifulSoup(html, "html.parser"))
+
+
+def external_in(page: BeautifulSoup) -> list[str]:
+    """The external resources a parsed page would load."""
     found = []
     for tag in page.find_all(list(LOADING)):
         for attribute in LOADING[tag.name]:
@@ -52,7 +55,7 @@ def external_in_html(html: str) -> list[str]:
 def test_no_page_loads_anything_from_outside(site):
     pages = sorted(site.rglob("*.html"))
     assert len(pages) >= 3
-    found = {page.name: urls for page in pages if (urls := external_in_html(page.read_text(encoding="utf-8")))}
+    found = {page.name: urls for page in pages if (urls := external_in(parse(page)))}
     assert not found, found
 
 
@@ -66,7 +69,7 @@ def test_no_stylesheet_loads_anything_from_outside(site):
 def test_no_page_uses_mathjax(site):
     """Math is MathML made at build time; the MathJax script would come from a CDN."""
     for page in sorted(site.rglob("*.html")):
-        scripts = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find_all("script")
+        scripts = parse(page).find_all("script")
         assert not [s for s in scripts if "mathjax" in (s.get("src", "") + s.get_text()).lower()], page.name
 
 

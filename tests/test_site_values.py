@@ -8,13 +8,11 @@ import re
 
 import pytest
 import torch
-from bs4 import BeautifulSoup
 from torch import nn
 
-from site_contract import SITE
+from site_contract import SITE, parse
 
 pytestmark = pytest.mark.site
-
 
 
 def page_text(name: str) -> str:
@@ -22,7 +20,7 @@ def page_text(name: str) -> str:
     path = SITE / name
     if not path.exists():
         pytest.fail(f"{path} is missing: run `make html` (make test does) first")
-    text = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").get_text(" ")
+    text = parse(path).get_text(" ")
     return re.sub(r"[-\u2212]\s*(?=\d)", "-", text)
 
 

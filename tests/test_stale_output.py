@@ -1,13 +1,14 @@
-"""No stale output: after any change to rnn_notes, the next incremental build re-runs every notebook.
+"""No stale output: after any change to rnn_notes, the next incremental build re-runs every notebook;
+and a wrong hand computation fails that build, naming the page and the check that caught it.
 
 The builds run in a throwaway copy of the project (its kernels import the copy's rnn_notes),
-never in the real tree.
+never in the real tree. One copy and four builds check both, since the package change that must
+re-run every notebook can just as well be the wrong computation.
 """
 
 import nbformat
 import pytest
 
-from rnn_site.notebook_cache import cache_key
 from site_copy import build, copy_project, notebook_page, notebook_pages
 
 pytestmark = pytest.mark.slow
@@ -34,7 +35,7 @@ def manual_rnn(rnn, x, h0=None):
 '''
 
 
-def test_package_change_reruns_every_notebook_and_a_wrong_result_fails_the_build(tmp_path):
+def test_package_change_reruns_every_notebook_and_a_wrong_result_fails_the_build_naming_page_and_check(tmp_path):
     project = copy_project(tmp_path / "site", with_cache=True)
     (project / "docs" / "stale-probe.md").write_text(PROBE)
     init = project / "rnn_notes" / "__init__.py"
@@ -58,6 +59,8 @@ def test_package_change_reruns_every_notebook_and_a_wrong_result_fails_the_build
     init.write_text(init.read_text() + WRONG)
     broken = build(project)
     assert broken.returncode != 0, "the build passed with a wrong manual_rnn:\n" + broken.log
-    assert "stale-probe" in broken.log and "not close" in broken.log, broken.log
+    assert "docs/stale-probe.md" in broken.log, "the output does not name the failing page:\n" + broken.log
+    assert "torch.testing.assert_close(" in broken.log, "the output does not show the failed check:\n" + broken.log
+    assert "Tensor-likes are not close!" in broken.log, broken.log
     ran = len(broken.execution_times) + broken.log.count("Executing notebook failed")
     assert ran == len(notebook_pages(project)), broken.log

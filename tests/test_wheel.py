@@ -57,7 +57,9 @@ def test_wheel_is_named_after_the_package_version(wheel):
 def test_wheel_installs_in_a_fresh_venv_and_matches_nn_rnn(wheel, tmp_path):
     venv.create(tmp_path / "venv", with_pip=True)  # no system site-packages: only what the wheel pulls in
     python = str(tmp_path / "venv" / "bin" / "python")
-    install = ["-m", "pip", "install", "--disable-pip-version-check", "-c", str(ROOT / "requirements.txt"), str(wheel)]
+    # --no-compile: no .pyc files for torch's thousands of modules (a minute here); Python compiles on import.
+    install = ["-m", "pip", "install", "--no-compile", "--disable-pip-version-check", "-c", str(ROOT / "requirements.txt"),
+               str(wheel)]
     run(python, *install[:3], "--dry-run", "--quiet", "--report", str(tmp_path / "plan.json"), *install[3:])
     plan = {item["metadata"]["name"]: item for item in json.loads((tmp_path / "plan.json").read_text())["install"]}
     assert {"torch", "numpy"} <= set(plan), f"the wheel does not pull in torch and numpy: {sorted(plan)}"
