@@ -565,7 +565,7 @@ def test_figures_fit_the_column_and_keep_text_legible(browser, site, name, width
 
 def test_a_solution_is_closed_until_its_summary_is_clicked(browser, site):
     with visit(browser, site, "bucle.html") as seen:
-        solutions = seen.page.locator("#bucle-ejercicios details.hide")
+        solutions = seen.page.locator("#bucle-ejercicios div.cell.tag_solution details.hide")
         assert solutions.count() >= 2
         first = solutions.first
         code, summary = first.locator("div.cell_input"), first.locator("summary")

@@ -66,3 +66,21 @@ def test_a_missing_folder_is_a_usage_error(tmp_path):
     with pytest.raises(SystemExit) as exit:
         main([str(tmp_path / "nope"), str(tmp_path)])
     assert exit.value.code == 2
+
+
+SVG = ('<p>x</p><svg {attrs}><defs><clipPath id="{p}-clip"><rect/></clipPath></defs>'
+       '<g id="{p}-figure_1" clip-path="url(#{p}-clip)"><path d="{d}"/></g></svg>')
+
+
+def test_svg_serialisation_is_not_a_difference(tmp_path):
+    old = write_site(tmp_path / "old", {"a.html": SVG.format(
+        attrs='viewBox="0 0 1 1" role="img"', p="f0db74dba", d="M 0 1 \nL 2 3 \nz\n")})
+    new = write_site(tmp_path / "new", {"a.html": SVG.format(
+        attrs='role="img" viewBox="0 0 1 1"', p="f27f27be0", d="M 0 1  L 2 3  z ")})
+    assert compare(old, new) == []
+
+
+def test_a_figure_that_draws_something_else_is_a_difference(tmp_path):
+    old = write_site(tmp_path / "old", {"a.html": SVG.format(attrs="", p="f1", d="M 0 1 L 2 3")})
+    new = write_site(tmp_path / "new", {"a.html": SVG.format(attrs="", p="f2", d="M 0 1 L 2 4")})
+    assert any("L 2 4" in line for line in compare(old, new))

@@ -4,7 +4,10 @@ Every ``.html`` file under OLD and NEW (``_build/html`` of two builds) is parsed
 BeautifulSoup and printed back in one normal form, with asset hashes taken out of its URLs
 (``furo.css?v=7bdb33bb``, ``mystnb.<64 hex digits>.css``): a refactor that changes a stylesheet
 or a script changes those hashes and nothing a reader sees. Pages that differ are shown as a
-unified diff of that normal form; a page on one side only is named. Exits 1 when anything
+unified diff of that normal form; a page on one side only is named. Inside inline SVG
+(the figures), what only serialisation changes is also taken out: the order of attributes,
+whitespace inside attribute values (an XML parser reads a newline there as a space), and the
+per-figure id prefix (ids are renumbered in order of appearance, with every reference to them). Exits 1 when anything
 differs, 0 when every page is the same. Test and refactoring tooling, not part of the site.
 """
 
@@ -37,9 +40,28 @@ def normal_url(url: str) -> str:
     return urlunsplit(("", "", path, query, parts.fragment))
 
 
+def normal_svg(svg) -> None:
+    """Take serialisation out of one inline ``<svg>``: attribute order, whitespace in values, id names."""
+    tags = [svg, *svg.find_all(True)]
+    names = {tag["id"]: f"svg-id-{n}" for n, tag in enumerate(t for t in tags if t.get("id"))}
+    for tag in tags:
+        attrs = {}
+        for key, value in sorted(tag.attrs.items()):
+            if isinstance(value, str):
+                value = " ".join(value.split())
+                for old in sorted(names, key=len, reverse=True):
+                    if old in value:
+                        value = value.replace(f"#{old}", f"#{names[old]}")
+                value = names.get(value, value) if key == "id" else value
+            attrs[key] = value
+        tag.attrs = attrs
+
+
 def normal_form(html: str) -> list[str]:
-    """The page parsed and printed back one tag or text per line, asset hashes taken out."""
+    """The page parsed and printed back one tag or text per line, asset hashes and SVG serialisation taken out."""
     soup = BeautifulSoup(html, "html.parser")
+    for svg in soup.find_all("svg"):
+        normal_svg(svg)
     for tag in soup.find_all(True):
         for name in URL_ATTRIBUTES:
             if isinstance(tag.get(name), str):
