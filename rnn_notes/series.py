@@ -31,9 +31,9 @@ TEXT = {
     "validation": "validación",
     "temp": "máxima (°C)",
     "truth": "medida",
-    "split_alt": "Temperaturas diarias de {first} a {last}, {n} días: {lines}; {parts}.",
-    "split_line": "{name} de {low} a {high}",
-    "split_part": "{name} desde {start} ({days} días)",
+    "split_alt": "Temperaturas de cada día, de {first} a {last}, {n} días en total: {lines}; {parts}.",
+    "split_line": "la {name} va de {low} a {high}",
+    "split_part": "el tramo de {name} empieza el {start} ({days} días)",
     "split_caption": (
         "Las temperaturas máxima y mínima de cada día; las líneas verticales separan los años "
         "de entrenamiento, validación y prueba."

@@ -29,7 +29,7 @@ def soup(name: str) -> BeautifulSoup:
 def solutions(page: BeautifulSoup) -> dict[str, tuple[str, object]]:
     """Exercise id -> (the id of its section, its <details>), from the hidden solution cells."""
     found = {}
-    for details in page.select("details.hide"):
+    for details in page.select("div.tag_solution details.hide"):  # not the hidden outputs of predictions
         ids = CHECK.findall(details.select_one("div.cell_input").get_text())
         assert len(ids) == 1, details.get_text()[:200]
         assert ids[0] not in found, f"{ids[0]} is solved twice"

@@ -254,8 +254,9 @@ def test_split_series_marks_each_part_and_says_its_days():
     assert {"máxima", "mínima", "entrenamiento", "prueba"} <= set(texts(drawn))
     ticks = [t.get_text() for t in drawn.figure.axes[0].get_xticklabels()]
     assert ticks == ["2013"]  # 1 January 2013 is the 13th day
-    assert "máxima de 5,0\u00a0°C a 9,0\u00a0°C" in drawn.alt and "mínima de −2,0\u00a0°C a 1,0\u00a0°C" in drawn.alt
-    assert "entrenamiento desde 2012-12-20 (12 días)" in drawn.alt and "prueba desde 2013-01-01 (18 días)" in drawn.alt
+    assert "la máxima va de 5,0\u00a0°C a 9,0\u00a0°C" in drawn.alt and "la mínima va de −2,0\u00a0°C a 1,0\u00a0°C" in drawn.alt
+    assert "el tramo de entrenamiento empieza el 2012-12-20 (12 días)" in drawn.alt
+    assert "el tramo de prueba empieza el 2013-01-01 (18 días)" in drawn.alt
     with pytest.raises(ValueError, match="every part must start on one of dates, in order"):
         split_series(days, {"máxima": high}, {"a": days[5], "b": days[2]})
     with pytest.raises(ValueError, match=r"lines\['máxima'\] must have shape \(30,\)"):
