@@ -69,8 +69,9 @@ nb_code_prompt_hide = "Ocultar el código"
 autodoc_member_order = "bysource"  # the order of the source reads like the site
 autodoc_typehints = "description"  # hints beside the parameters keep signatures short
 # No intersphinx (it needs the network), so torch's and the standard library's types
-# (collections.abc.Callable) cannot be cross-referenced.
-nitpick_ignore_regex = [("py:class", r"torch(\..*)?"), ("py:class", r"collections\.abc\..*")]
+# (collections.abc.Callable, datetime.date) cannot be cross-referenced.
+nitpick_ignore_regex = [("py:class", r"torch(\..*)?"), ("py:class", r"collections\.abc\..*"),
+                        ("py:class", r"datetime\..*")]
 
 # -- Math ------------------------------------------------------------------
 # Pages open offline from file://: math is MathML made at build time (Chromium, Firefox and

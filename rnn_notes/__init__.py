@@ -54,6 +54,20 @@ from .lstm import (
 from .step import input_term, recurrent_term, step_column, step_row
 from .streaming import rnn_cell_from, run_in_chunks
 from .train import ManyToOne, majority_sequences, train, train_many_to_one
+from .series import (
+    Forecaster,
+    History,
+    celsius,
+    day_of_year_features,
+    fit,
+    forecast_year,
+    learning_curves,
+    season_errors,
+    season_index,
+    seasonal_mean,
+    split_series,
+    windows,
+)
 
 __all__ = [
     "BackStep",
@@ -123,4 +137,16 @@ __all__ = [
     "train_many_to_one",
     "unrolled_network",
     "with_forget_bias",
+    "Forecaster",
+    "History",
+    "celsius",
+    "day_of_year_features",
+    "fit",
+    "forecast_year",
+    "learning_curves",
+    "season_errors",
+    "season_index",
+    "seasonal_mean",
+    "split_series",
+    "windows",
 ]

@@ -19,6 +19,7 @@ from . import (  # noqa: F401  (importing a chapter's module registers its exerc
     paso_columna,
     paso_fila,
     secuencias_de_distinta_longitud,
+    serie_real,
     streaming,
 )
 
