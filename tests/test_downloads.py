@@ -5,6 +5,7 @@ import asyncio
 import re
 import shutil
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from importlib.metadata import requires, version
 from pathlib import Path
 
@@ -116,7 +117,10 @@ def run_afresh(paths: list[Path], folder: Path) -> list[nbformat.NotebookNode]:
         await asyncio.gather(*(client.async_execute() for client in clients))
         return [client.nb for client in clients]
 
-    return asyncio.run(run_all())
+    # In a thread of its own: a worker that ran the browser tests holds Playwright's event loop,
+    # and asyncio.run refuses to start inside a running loop.
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, run_all()).result()
 
 
 @pytest.mark.parametrize("name", CHAPTERS)

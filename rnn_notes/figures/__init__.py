@@ -34,8 +34,13 @@ from .diagrams import (
     unrolled_network,
 )
 from .plots import cell_state_gradients, chunked_states, jacobian_decay, loss_curve, tanh_saturation
+from .series import forecast_year, learning_curves, season_errors, split_series
 
 __all__ = [
+    "forecast_year",
+    "learning_curves",
+    "season_errors",
+    "split_series",
     "FONT_SIZE",
     "MAX_PACKED_ROWS",
     "MAX_STEPS",
