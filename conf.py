@@ -86,7 +86,7 @@ copybutton_selector = "div:not(.output) > div.highlight pre"
 # -- HTML ------------------------------------------------------------------
 html_theme = "furo"  # light and dark, readable on phones; rnn_site.theme_strings translates its labels
 pygments_dark_style = "github-dark"  # furo's default ("native") underlines module names like links
-html_title = "rnn_notes: nn.RNN a mano"
+html_title = "rnn_notes: RNN, LSTM y GRU a mano"
 html_static_path = ["docs/_static"]  # conf.py is at the root: the site's own CSS
 
 # -- Site URL and link previews --------------------------------------------

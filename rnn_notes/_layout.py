@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from torch import Tensor, nn
 
-# The blocks PyTorch stacks in every weight and bias, in its order; nn.RNN has one block and no gate.
+# The blocks PyTorch stacks in every weight and bias, in its order (the gates and the candidate);
+# nn.RNN has one block and no gate.
 GATES: dict[type[nn.RNNBase], tuple[str, ...]] = {
     nn.RNN: (),
     nn.LSTM: ("i", "f", "g", "o"),
     nn.GRU: ("r", "z", "n"),
 }
+# The one block of GATES that is not a gate but the candidate (PyTorch's docs: cell gate g, new gate n).
+CANDIDATE: dict[type[nn.RNNBase], str] = {nn.LSTM: "g", nn.GRU: "n"}
 
 
 def gates(module: nn.RNNBase) -> tuple[str, ...]:

@@ -149,19 +149,22 @@ def gru_parameter_rows(gru: nn.GRU) -> list[dict[str, str]]:
 def layer_comparison(input_size: int, hidden_size: int) -> list[dict[str, str]]:
     """Rows of Spanish text comparing one layer of nn.RNN, nn.LSTM and nn.GRU built with these sizes.
 
-    Every entry is read from a module: the shapes of its parameters, how many numbers one layer
-    learns, the blocks stacked in each weight (its gates) and the state a call returns.
+    Every entry is read from a module: the blocks stacked in each weight (its gates, and the
+    candidate, ``_layout.CANDIDATE``), the shapes of its parameters, how many parameters (scalars)
+    one layer learns and the state a call returns.
     """
-    columns = {
-        f"`nn.{layer.kind.__name__}`": {
-            "puertas": ", ".join(f"${gate}$" for gate in layer.gates) or "ninguna",
+    columns = {}
+    for layer in layer_summaries(input_size, hidden_size):
+        candidate = _layout.CANDIDATE.get(layer.kind)
+        gates = [f"${gate}$" for gate in layer.gates if gate != candidate]
+        columns[f"`nn.{layer.kind.__name__}`"] = {
+            "puertas": ", ".join(gates) or "ninguna",
+            "candidato": f"${candidate}$" if candidate else "ninguno",
             "bloques apilados": str(layer.blocks),
             **{f"`{name}`": str(shape) for name, shape in layer.shapes.items()},
-            "números por capa": str(layer.numel),
+            "parámetros por capa": str(layer.numel),
             "estado": ", ".join(f"`{name}` {shape}" for name, shape in layer.state.items()),
         }
-        for layer in layer_summaries(input_size, hidden_size)
-    }
     first = next(iter(columns.values()))
     return [{"": what, **{name: column[what] for name, column in columns.items()}} for what in first]
 

@@ -200,21 +200,27 @@ def test_gru_parameter_rows_name_every_parameter_and_its_blocks():
 
 def test_layer_comparison_reads_real_modules():
     rows = {row[""]: row for row in layer_comparison(4, 3)}
-    assert list(rows) == ["puertas", "bloques apilados", "`weight_ih_l0`", "`weight_hh_l0`", "`bias_ih_l0`",
-                          "`bias_hh_l0`", "números por capa", "estado"]
+    assert list(rows) == ["puertas", "candidato", "bloques apilados", "`weight_ih_l0`", "`weight_hh_l0`",
+                          "`bias_ih_l0`", "`bias_hh_l0`", "parámetros por capa", "estado"]
     for kind, blocks in ((nn.RNN, 1), (nn.LSTM, 4), (nn.GRU, 3)):
         column = f"`nn.{kind.__name__}`"
         layer = kind(4, 3)
         assert rows["bloques apilados"][column] == str(blocks)
-        assert rows["números por capa"][column] == str(sum(p.numel() for p in layer.parameters()))
+        assert rows["parámetros por capa"][column] == str(sum(p.numel() for p in layer.parameters()))
+        # the gates and the candidate together are the blocks stacked in weight_ih_l0
+        symbols = [cell.strip("$") for what in ("puertas", "candidato") for cell in rows[what][column].split(", ")
+                   if cell.startswith("$")]
+        assert len(symbols) == (0 if kind is nn.RNN else layer.weight_ih_l0.shape[0] // layer.hidden_size)
         for name, p in layer.named_parameters():
             assert rows[f"`{name}`"][column] == str(tuple(p.shape))
         with torch.no_grad():
             _, state = layer(torch.zeros(1, 1, 4))
         h_n = state[0] if kind is nn.LSTM else state
         assert rows["estado"][column].startswith(f"`h_n` {tuple(h_n.shape)}")
-    assert rows["puertas"] == {"": "puertas", "`nn.RNN`": "ninguna", "`nn.LSTM`": "$i$, $f$, $g$, $o$",
-                               "`nn.GRU`": "$r$, $z$, $n$"}
+    # PyTorch's docs: LSTM input, forget, output gates and cell gate g; GRU reset, update gates and new gate n
+    assert rows["puertas"] == {"": "puertas", "`nn.RNN`": "ninguna", "`nn.LSTM`": "$i$, $f$, $o$",
+                               "`nn.GRU`": "$r$, $z$"}
+    assert rows["candidato"] == {"": "candidato", "`nn.RNN`": "ninguno", "`nn.LSTM`": "$g$", "`nn.GRU`": "$n$"}
     assert rows["estado"]["`nn.LSTM`"] == "`h_n` (1, 1, 3), `c_n` (1, 1, 3)"
     assert rows["estado"]["`nn.GRU`"] == "`h_n` (1, 1, 3)"
 

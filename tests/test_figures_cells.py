@@ -10,7 +10,7 @@ from helpers import texts
 pytestmark = [pytest.mark.unit, pytest.mark.filterwarnings("ignore:LSTM with projections is not supported with oneDNN")]
 
 
-@pytest.mark.parametrize("hidden_size, proj_size", [(2, 0), (3, 2), (4, 0)])
+@pytest.mark.parametrize("hidden_size, proj_size", [(1, 0), (2, 0), (3, 2), (4, 0)])
 def test_lstm_cell_labels_follow_the_layer(hidden_size, proj_size):
     lstm = nn.LSTM(5, hidden_size, proj_size=proj_size)
     drawn = lstm_cell(lstm)
@@ -21,12 +21,16 @@ def test_lstm_cell_labels_follow_the_layer(hidden_size, proj_size):
     assert labels.count(str((hidden_size,))) == (2 if proj_size else 4)
     assert labels.count(str((proj_size or hidden_size,))) == (2 if proj_size else 4)
     assert ("$W_{hr}$" in labels) == bool(proj_size)
-    assert "(5,)" in labels and f"{hidden_size} componentes" in drawn.alt
+    components = f"{hidden_size} componente" + ("" if hidden_size == 1 else "s")
+    assert "(5,)" in labels and f"cada uno con {components}." in drawn.alt
+    # three gates and the candidate g, as PyTorch's docs (cell gate) and the pages say
+    assert "las puertas iₜ (σ) y fₜ (σ), el candidato gₜ (tanh) y la puerta oₜ (σ)" in drawn.alt
+    assert "las puertas y el candidato gₜ leen hₜ₋₁ y xₜ" in drawn.caption
     if proj_size:
         assert f"W_hr {tuple(lstm.weight_hr_l0.shape)}" in drawn.alt
 
 
-@pytest.mark.parametrize("input_size, hidden_size", [(5, 2), (3, 4)])
+@pytest.mark.parametrize("input_size, hidden_size", [(5, 2), (3, 4), (2, 1)])
 def test_gru_cell_names_the_layers_shapes(input_size, hidden_size):
     torch.manual_seed(0)
     gru = nn.GRU(input_size, hidden_size)
@@ -35,6 +39,8 @@ def test_gru_cell_names_the_layers_shapes(input_size, hidden_size):
     assert f"{tuple(gru.weight_ih_l0[:hidden_size].shape)}" in drawn.alt
     assert f"{tuple(gru.weight_hh_l0[:hidden_size].shape)}" in drawn.alt
     assert f"Hᵢₙ = {input_size}" in drawn.caption and "<svg" in drawn.svg
+    assert "el candidato n (tanh)" in drawn.alt and "candidato" in texts(drawn)
+    assert f"Hₒᵤₜ = {hidden_size} número{'' if hidden_size == 1 else 's'}, salvo xₜ" in drawn.caption
 
 
 def test_gate_blocks_draws_one_square_per_number_of_each_weight_ih():
@@ -46,6 +52,12 @@ def test_gate_blocks_draws_one_square_per_number_of_each_weight_ih():
         assert str(tuple(layer.weight_ih_l0.shape)) in texts(drawn)
     assert [t for t in texts(drawn) if len(t) == 3 and t.startswith("$")] == [
         "$i$", "$f$", "$g$", "$o$", "$r$", "$z$", "$n$"]
+    assert "un color por bloque (puertas y candidato)" in drawn.alt
+    assert "nn.LSTM (12, 5), bloques i, f, g, o (g, el candidato)" in drawn.alt
+    assert "nn.GRU (9, 5), bloques r, z, n (n, el candidato)" in drawn.alt
+    assert "nn.RNN (3, 5), un solo bloque" in drawn.alt
+    assert "cada bloque, una puerta o el candidato, tiene Hₒᵤₜ = 3 filas." in drawn.caption
+    assert "Hₒᵤₜ = 1 fila." in gate_blocks(5, 1).caption
 
 
 def test_a_gate_has_one_colour_in_gru_cell_and_in_gate_blocks():

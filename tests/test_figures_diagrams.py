@@ -81,7 +81,7 @@ def test_one_step_figures_say_paso_in_the_singular():
         for text in (drawn.alt, drawn.caption):
             assert "1 pasos" not in text and "1…1" not in text, text
         assert "en 1 paso" in drawn.alt or "de 1 paso." in drawn.alt
-    assert "los pasos t = 1 comparten" in unrolled_network(rnn, x).caption
+    assert "el paso t = 1 usa Wᵢₕ y Wₕₕ" in unrolled_network(rnn, x).caption
     two = unrolled_network(rnn, torch.randn(1, 2, 5))
     assert "en 2 pasos" in two.alt and "t = 1…2" in two.caption
 
@@ -115,7 +115,8 @@ def test_stacked_network_draws_every_layer_direction_and_step(layers, bidirectio
     assert f"weight_ih_l0 {tuple(rnn.weight_ih_l0.shape)}" in drawn.alt
     if layers > 1:
         assert f"weight_ih_l1 {tuple(rnn.weight_ih_l1.shape)}" in drawn.alt
-        assert f"de {dirs * hidden_size} números por paso" in drawn.alt
+        size = dirs * hidden_size
+        assert f"de {size} {'número' if size == 1 else 'números'} por paso" in drawn.alt
     assert f"hₙ {tuple(h_n.shape)}" in drawn.alt and f"output {tuple(output.shape)}" in drawn.alt
     assert len(re.findall(r"fila \d+:", drawn.alt)) == h_n.shape[0]
     if bidirectional:
@@ -225,7 +226,10 @@ def test_packed_batch_cells_follow_the_packed_sequence(lengths, enforce_sorted):
     assert len(real) == sum(lengths) == packed.data.shape[0]
     assert sorted(_patches(drawn, "data-")) == sorted(f"data-{k}" for k in range(packed.data.shape[0]))
     assert f"batch_sizes = {packed.batch_sizes.tolist()}" in drawn.alt
-    assert f"longitudes {', '.join(map(str, lengths))}" in drawn.alt
+    one = len(lengths) == 1
+    assert f"{len(lengths)} {'secuencia de longitud' if one else 'secuencias de longitudes'} " \
+           f"{', '.join(map(str, lengths))} rellenado" in drawn.alt
+    assert f"{sum(lengths)} {'celda real' if sum(lengths) == 1 else 'celdas reales'} y" in drawn.alt
     steps = max(lengths)
     assert f"hasta {steps} {'paso' if steps == 1 else 'pasos'}:" in drawn.alt
     sizes = packed.batch_sizes.tolist()

@@ -1,5 +1,6 @@
 """The mechanism every figure goes through (rnn_notes.figures._svg), its one style (_draw) and its words (_words)."""
 
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -179,3 +180,75 @@ def test_diagram_text_is_in_ink_at_the_sites_sizes():
     assert texts["paso 1"].get_size() == SMALL and to_hex(texts["$W_{ih}$"].get_color()) != INK  # an accent
     arrows = [t for t in drawn.figure.axes[0].texts if getattr(t, "arrow_patch", None)]
     assert arrows and all(a.arrow_patch.get_mutation_scale() == SMALL for a in arrows)
+
+
+# The symbols of the gates and of the candidates; a phrase that says "puerta" may name only gates.
+GATE_SYMBOLS = {"i", "f", "o", "r", "z"}
+CANDIDATE_SYMBOLS = {"g", "n"}
+STOP_WORDS = {"candidato", "bloque", "bloques", "caja", "cajas"}
+
+
+def gates_named(text):
+    """The block symbols (i, f, g, o, r, z, n, with or without ₜ) each "puerta"/"puertas" of ``text`` names.
+
+    A singular "puerta" names the first symbol after it; a plural "puertas", every symbol up to
+    the next noun for another kind of block (candidato, bloque, caja) or the end of the sentence.
+    """
+    named = []
+    for sentence in re.split(r"[.;]\s", text):
+        words = [w.strip(",:()") for w in sentence.split()]
+        for k, word in enumerate(words):
+            if word not in ("puerta", "puertas"):
+                continue
+            for later in words[k + 1:]:
+                if later in STOP_WORDS:
+                    break
+                symbol = later.removesuffix("ₜ")
+                if symbol in GATE_SYMBOLS | CANDIDATE_SYMBOLS:
+                    named.append(symbol)
+                    if word == "puerta":
+                        break
+    return named
+
+
+def test_the_gate_check_catches_a_candidate_called_a_gate():
+    assert gates_named("la puerta de olvido fₜ y se le suma iₜ ⊙ gₜ. Las puertas iₜ y fₜ, el candidato gₜ") == [
+        "f", "i", "f"]
+    assert "g" in gates_named("alimentan las cuatro puertas, en el orden de PyTorch: iₜ (σ), fₜ (σ), gₜ (tanh)")
+    assert "n" in gates_named("la puerta n (tanh)")
+
+
+def test_no_figure_calls_the_candidate_a_gate(figures):
+    for drawn in figures:
+        for text in (drawn.alt, drawn.caption):
+            assert not set(gates_named(text)) & CANDIDATE_SYMBOLS, text
+            assert "candidata" not in text and "cuatro puertas" not in text, text
+            assert "por puerta" not in text, text  # the colours are per block: gates and candidate
+
+
+def draw_all_of_one():
+    """The figures again, with every count that a caption or alt text writes equal to 1 where a figure allows it."""
+    rnn = make_rnn(1, 1)
+    x = torch.randn(1, 1, 1)
+    torch.manual_seed(3)
+    packed = pack_padded_sequence(torch.randn(1, 1, 1), [1], batch_first=True)
+    return [unrolled_network(rnn, x), step_shapes(rnn, "column"), step_shapes(rnn, "row"), parameter_shapes(rnn),
+            tanh_saturation(rnn, x), chunked_states(rnn, torch.randn(1, 3, 1), 1), jacobian_decay(1, 1, (1.0,)),
+            stacked_network(make_rnn(1, 1, num_layers=2), x), prediction_heads(rnn, nn.Linear(1, 1), x),
+            loss_curve([1.0], 0.5), packed_batch(packed), lstm_cell(nn.LSTM(1, 1)), gru_cell(nn.GRU(1, 1)),
+            gate_blocks(1, 1), cell_state_gradients(rnn, nn.LSTM(1, 1, batch_first=True), torch.randn(1, 2, 1))]
+
+
+# A count of one followed by a plural noun ("1 pasos", "1 componentes"), or a plural article before it ("las 1").
+ONE_PLURAL = re.compile(r"(?<![\d,.=…])\b1 (?!más\b)[a-záéíóúñ]+s\b|\b(?:los|las|sus) 1\b")
+
+
+def test_the_plural_check_catches_a_plural_after_one():
+    assert ONE_PLURAL.search("en 1 pasos") and ONE_PLURAL.search("las 1 componentes")
+    assert not ONE_PLURAL.search("en 1 paso, 11 pasos y σ = 1 y 1,5 pasos")
+
+
+def test_a_count_of_one_is_written_in_the_singular():
+    for drawn in draw_all_of_one():
+        for text in (drawn.alt, drawn.caption):
+            assert not ONE_PLURAL.search(text), text

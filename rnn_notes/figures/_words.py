@@ -9,6 +9,10 @@ from __future__ import annotations
 TEXT: dict[str, str | tuple[str, str]] = {
     # -- shared
     "steps": ("{n} paso", "{n} pasos"),
+    "numbers": ("{n} número", "{n} números"),
+    "rows": ("{n} fila", "{n} filas"),
+    "columns": ("{n} columna", "{n} columnas"),
+    "components": ("{n} componente", "{n} componentes"),
     "times": ("t = 1", "t = 1…{n}"),  # the steps of a sequence, t = 1…T
     "step": "paso {t}",
     "step_axis": "paso $t$",
@@ -22,8 +26,10 @@ TEXT: dict[str, str | tuple[str, str]] = {
     ),
     "unrolled_values": " Valores: {values}.",
     "unrolled_caption": (
-        "La capa desplegada en el tiempo: los pasos {times} comparten Wᵢₕ y Wₕₕ; "
-        "h₀ es el estado inicial y hₙ = h{T_sub}."
+        "La capa desplegada en el tiempo: el paso t = 1 usa Wᵢₕ y Wₕₕ; "
+        "h₀ es el estado inicial y hₙ = h{T_sub}.",
+        "La capa desplegada en el tiempo: los pasos t = 1…{n} comparten Wᵢₕ y Wₕₕ; "
+        "h₀ es el estado inicial y hₙ = h{T_sub}.",
     ),
     # -- stacked_network
     "layer": "capa {k}",
@@ -41,7 +47,7 @@ TEXT: dict[str, str | tuple[str, str]] = {
         "abajo la inversa (de derecha a izquierda), y la caja entera, las dos concatenadas, es lo "
         "que sube a la capa siguiente",
     ),
-    "stacked_upper": "; cada capa siguiente lee la salida de la anterior, de {size} números por paso, con weight_ih_l1 {w_ih1}",
+    "stacked_upper": "; cada capa siguiente lee la salida de la anterior, de {size} por paso, con weight_ih_l1 {w_ih1}",
     "stacked_final": "fila {row}: capa {k}, {direction}, paso {t}",
     "forward": "directa",
     "reverse": "inversa",
@@ -70,26 +76,29 @@ TEXT: dict[str, str | tuple[str, str]] = {
         "Formas de un paso como bloques de celdas, un cuadrado por número: {products}."
     ),
     "shapes_caption_column": (
-        "Matriz por columna: cada producto da una columna de Hₒᵤₜ = {H_out} "
-        "filas, una por neurona oculta."
+        "Matriz por columna: cada producto da una columna de Hₒᵤₜ = {rows}, "
+        "una por neurona oculta."
     ),
     "shapes_caption_row": (
-        "Fila por matriz traspuesta: cada producto da una fila de Hₒᵤₜ = {H_out} "
-        "columnas, la forma de un paso de output."
+        "Fila por matriz traspuesta: cada producto da una fila de Hₒᵤₜ = {columns}, "
+        "la forma de un paso de output."
     ),
     "params_alt": "Los {n} parámetros de la capa como bloques de celdas, un cuadrado por número: {items}.",
     "params_caption": (
-        "Los parámetros de la capa: todos tienen Hₒᵤₜ = {H_out} filas; weight_ih_l0 tiene "
-        "Hᵢₙ = {H_in} columnas y weight_hh_l0, Hₒᵤₜ = {H_out}."
+        "Los parámetros de la capa: todos tienen Hₒᵤₜ = {rows}; weight_ih_l0 tiene "
+        "Hᵢₙ = {columns} y weight_hh_l0, Hₒᵤₜ = {H_out}."
     ),
     # -- packed_batch
     "sequence": "secuencia",
     "row": "fila",
     "packed_alt": (
-        "Arriba, un lote de {N} secuencias de longitudes {lengths} rellenado hasta {steps}: "
-        "{real} celdas reales y {pad} de relleno. Abajo, data con sus {total} filas, paso a paso "
+        "Arriba, un lote de {sequences} rellenado hasta {steps}: "
+        "{real} y {pad} de relleno. Abajo, data con {rows}, paso a paso "
         "(batch_sizes = {sizes}): {groups}."
     ),
+    "packed_sequences": ("{n} secuencia de longitud {lengths}", "{n} secuencias de longitudes {lengths}"),
+    "packed_real": ("{n} celda real", "{n} celdas reales"),
+    "packed_rows": ("su única fila", "sus {n} filas"),
     "packed_group": (
         "paso {t}, secuencia {seqs} en la fila {first}",
         "paso {t}, secuencias {seqs} en las filas {first}–{last}",
@@ -102,21 +111,21 @@ TEXT: dict[str, str | tuple[str, str]] = {
     ),
     # -- lstm_cell
     "lstm_alt": (
-        "Celda LSTM de un paso. Arriba, el estado de celda c₍ₜ₋₁₎ {c_shape} cruza la celda de izquierda "
+        "Celda LSTM de un paso. Arriba, el estado de celda cₜ₋₁ {c_shape} cruza la celda de izquierda "
         "a derecha: se multiplica por la puerta de olvido fₜ y se le suma iₜ ⊙ gₜ, y sale como cₜ. "
-        "Abajo, h₍ₜ₋₁₎ {h_shape} y xₜ {x_shape} alimentan las cuatro puertas, en el orden de PyTorch: "
-        "iₜ (σ), fₜ (σ), gₜ (tanh) y oₜ (σ), cada una con {H} componentes. A la derecha, tanh(cₜ) "
-        "se multiplica por oₜ{proj} y da hₜ {h_shape}."
+        "Abajo, hₜ₋₁ {h_shape} y xₜ {x_shape} alimentan los cuatro bloques, en el orden de PyTorch: "
+        "las puertas iₜ (σ) y fₜ (σ), el candidato gₜ (tanh) y la puerta oₜ (σ), cada uno con "
+        "{components}. A la derecha, tanh(cₜ) se multiplica por oₜ{proj} y da hₜ {h_shape}."
     ),
     "lstm_alt_proj": ", se proyecta con W_hr {w_hr}",
     "lstm_caption": (
         "La celda de nn.LSTM en el paso t: el estado de celda cₜ (arriba) solo se multiplica por fₜ "
-        "y se le suma iₜ ⊙ gₜ; las puertas leen h₍ₜ₋₁₎ y xₜ (abajo)."
+        "y se le suma iₜ ⊙ gₜ; las puertas y el candidato gₜ leen hₜ₋₁ y xₜ (abajo)."
     ),
     # -- gru_cell
     "gru_alt": (
         "Celda GRU de un paso: el estado anterior hₜ₋₁ {h} y la entrada xₜ {x} entran en tres "
-        "cajas, la puerta de reinicio r y la de actualización z (sigmoides) y la candidata n "
+        "cajas, la puerta de reinicio r y la de actualización z (sigmoides) y el candidato n "
         "(tanh), cada una con su bloque de weight_ih_l0, {w_i}, y de weight_hh_l0, {w_h}; r "
         "multiplica, dentro de n, el término del estado hₜ₋₁ Wₕₙᵀ + bₕₙ; la salida es "
         "hₜ = (1 − z) ⊙ n + z ⊙ hₜ₋₁ {h}."
@@ -124,39 +133,46 @@ TEXT: dict[str, str | tuple[str, str]] = {
     "gru_caption": (
         "Un paso de nn.GRU: r y z salen de sigmoides, n de una tanh en la que r multiplica "
         "hₜ₋₁ Wₕₙᵀ + bₕₙ; z reparte hₜ entre n y hₜ₋₁. Todas las flechas llevan vectores de "
-        "Hₒᵤₜ = {H_out} números, salvo xₜ, que lleva Hᵢₙ = {H_in}."
+        "Hₒᵤₜ = {numbers}, salvo xₜ, que lleva Hᵢₙ = {H_in}."
     ),
     "gru_reset": "reinicio",
     "gru_update": "actualización",
-    "gru_candidate": "candidata",
+    "gru_candidate": "candidato",
     # -- gate_blocks
     "blocks_alt": (
         "weight_ih_l0 de las tres capas con Hᵢₙ = {H_in} y Hₒᵤₜ = {H_out}, como bloques de "
-        "celdas, un cuadrado por número y un color por puerta: {items}."
+        "celdas, un cuadrado por número y un color por bloque (puertas y candidato): {items}."
     ),
     "blocks_item": "{name} {shape}, {blocks}",
+    "blocks_gated": "bloques {blocks} ({candidate}, el candidato)",
     "blocks_one": "un solo bloque",
     "blocks_caption": (
-        "weight_ih_l0 de nn.RNN, nn.LSTM y nn.GRU con los mismos tamaños: cada puerta apila "
-        "un bloque de Hₒᵤₜ = {H_out} filas."
+        "weight_ih_l0 de nn.RNN, nn.LSTM y nn.GRU con los mismos tamaños: cada bloque, una puerta "
+        "o el candidato, tiene Hₒᵤₜ = {rows}."
     ),
     # -- tanh_saturation
     "saturation": "saturación",
     "tanh_alt": (
+        "Curva de tanh entre {lo} y {hi}, con la única preactivación de la secuencia marcada sobre ella: {points}.",
         "Curva de tanh entre {lo} y {hi}, con las {n} preactivaciones zₜ de la secuencia "
-        "marcadas sobre ella: {points}."
+        "marcadas sobre ella: {points}.",
     ),
     "tanh_caption": (
-        "tanh(z) con las preactivaciones zₜ de los pasos {times}: cuanto más lejos de 0 "
-        "está zₜ, más cerca de −1 o de 1 queda hₜ."
+        "tanh(z) con las preactivaciones zₜ del paso t = 1: cuanto más lejos de 0 "
+        "está zₜ, más cerca de −1 o de 1 queda hₜ.",
+        "tanh(z) con las preactivaciones zₜ de los pasos t = 1…{n}: cuanto más lejos de 0 "
+        "está zₜ, más cerca de −1 o de 1 queda hₜ.",
     ),
     # -- chunked_states
     "one_call": "una llamada",
     "chunked": "en trozos de {size}",
     "chunks_alt": (
-        "Las {H} componentes de hₜ a lo largo de {steps}, calculadas en una llamada "
+        "La única componente de hₜ a lo largo de {steps}, calculada en una llamada "
         "(línea ancha) y en trozos de {size} (línea discontinua, cortes en gris): las "
-        "curvas coinciden, con una diferencia máxima de {diff}."
+        "curvas coinciden, con una diferencia máxima de {diff}.",
+        "Las {n} componentes de hₜ a lo largo de {steps}, calculadas en una llamada "
+        "(línea ancha) y en trozos de {size} (línea discontinua, cortes en gris): las "
+        "curvas coinciden, con una diferencia máxima de {diff}.",
     ),
     "chunks_caption": (
         "hₜ para {times}, en una llamada y en trozos de {size}: cada trozo empieza "

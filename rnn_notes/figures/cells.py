@@ -8,15 +8,15 @@ from .. import _checks, _layout
 from ..gru import gru_gates
 from ._draw import ACCENTS, FONT_SIZE, MONO, SMALL, WIDTH_PT, arrow, box, canvas, grid, node, styled, text
 from ._svg import SiteFigure, site_figure
-from ._words import shape, words
+from ._words import plural, shape, words
 
-# Where lstm_cell draws each gate (x, in points) and its activation; drawn f, i, g, o from the left.
+# Where lstm_cell draws each block, gate or candidate (x, in points), and its activation; drawn f, i, g, o from the left.
 _LSTM_GATES = {"i": (150, "\\sigma"), "f": (98, "\\sigma"), "g": (202, "\\tanh"), "o": (254, "\\sigma")}
 
 
 @styled
 def lstm_cell(lstm: nn.LSTM) -> SiteFigure:
-    """The LSTM cell of one step: the cell-state line, the four gates in PyTorch's order, and the output."""
+    """The LSTM cell of one step: the cell-state line, the gates i, f, o and the candidate g in PyTorch's order, and the output."""
     lstm = _checks.module_of(lstm, nn.LSTM)
     hidden, proj = lstm.hidden_size, lstm.proj_size
     h_shape, c_shape, x_shape = shape(((proj or hidden),)), shape((hidden,)), shape((lstm.input_size,))
@@ -66,7 +66,8 @@ def lstm_cell(lstm: nn.LSTM) -> SiteFigure:
     text(ax, 336, end - 12, h_shape, fontsize=SMALL)
     w_hr = _layout.projection(lstm, 0, False)
     extra = words("lstm_alt_proj", w_hr=shape(w_hr.shape)) if w_hr is not None else ""
-    alt = words("lstm_alt", c_shape=c_shape, h_shape=h_shape, x_shape=x_shape, H=hidden, proj=extra)
+    alt = words("lstm_alt", c_shape=c_shape, h_shape=h_shape, x_shape=x_shape,
+                components=plural("components", hidden), proj=extra)
     return site_figure(fig, alt, words("lstm_caption"))
 
 
@@ -109,15 +110,16 @@ def gru_cell(gru: nn.GRU) -> SiteFigure:
     w_i, w_h = shape(gates.W_ir.shape), shape(gates.W_hr.shape)
     h, x = shape((gru.hidden_size,)), shape((gru.input_size,))
     alt = words("gru_alt", h=h, x=x, w_i=w_i, w_h=w_h)
-    return site_figure(fig, alt, words("gru_caption", H_out=gru.hidden_size, H_in=gru.input_size))
+    caption = words("gru_caption", numbers=plural("numbers", gru.hidden_size), H_in=gru.input_size)
+    return site_figure(fig, alt, caption)
 
 
 @styled
 def gate_blocks(input_size: int, hidden_size: int) -> SiteFigure:
-    """``weight_ih_l0`` of nn.RNN, nn.LSTM and nn.GRU of these sizes as blocks of cells, one colour per gate."""
+    """``weight_ih_l0`` of nn.RNN, nn.LSTM and nn.GRU of these sizes as blocks of cells, one colour per block (gates and candidate)."""
     input_size = _checks.count("input_size", input_size)
     hidden_size = _checks.count("hidden_size", hidden_size)
-    layers = [(kind.__name__, _layout.parameters(kind(input_size, hidden_size), 0, False)[0].shape, gates)
+    layers = [(kind, _layout.parameters(kind(input_size, hidden_size), 0, False)[0].shape, gates)
               for kind, gates in _layout.GATES.items()]
     tallest = max(size[0] for _, size, _ in layers)
     slot = WIDTH_PT / len(layers)
@@ -126,7 +128,8 @@ def gate_blocks(input_size: int, hidden_size: int) -> SiteFigure:
     fig, ax = canvas(WIDTH_PT, height)
     top = height - 2 * FONT_SIZE
     items = []
-    for k, (name, (rows, cols), gates) in enumerate(layers):
+    for k, (kind, (rows, cols), gates) in enumerate(layers):
+        name = kind.__name__
         left = (k + 0.5) * slot - cols * side / 2
         text(ax, (k + 0.5) * slot, top + FONT_SIZE, f"nn.{name}", **MONO)
         for b, gate in enumerate(gates or ("",)):
@@ -135,7 +138,8 @@ def gate_blocks(input_size: int, hidden_size: int) -> SiteFigure:
             if gate:
                 text(ax, left - 9, y - hidden_size * side / 2, f"${gate}$", color=ACCENTS[b % len(ACCENTS)])
         text(ax, (k + 0.5) * slot, top - rows * side - FONT_SIZE, shape((rows, cols)), fontsize=SMALL)
-        blocks = ", ".join(gates) if gates else words("blocks_one")
+        gated = words("blocks_gated", blocks=", ".join(gates), candidate=_layout.CANDIDATE.get(kind))
+        blocks = gated if gates else words("blocks_one")
         items.append(words("blocks_item", name=f"nn.{name}", shape=shape((rows, cols)), blocks=blocks))
     alt = words("blocks_alt", H_in=input_size, H_out=hidden_size, items="; ".join(items))
-    return site_figure(fig, alt, words("blocks_caption", H_out=hidden_size))
+    return site_figure(fig, alt, words("blocks_caption", rows=plural("rows", hidden_size)))

@@ -82,7 +82,7 @@ def unrolled_network(rnn: nn.RNN, x: Tensor, h0: Tensor | None = None, show_valu
         x_shape=shape(x.shape), out_shape=shape(output.shape), hn_shape=shape(h_n.shape),
         values=words("unrolled_values", values="; ".join(values)) if values else "",
     )
-    return site_figure(fig, alt, words("unrolled_caption", times=plural("times", steps), T_sub=sub(steps)))
+    return site_figure(fig, alt, plural("unrolled_caption", steps, T_sub=sub(steps)))
 
 
 _BOX_W, _BOX_H, _BOX_Y = 52.0, 36.0, 118.0  # the step boxes of the unrolled network, in points
@@ -167,7 +167,8 @@ def stacked_network(rnn: nn.RNN, x: Tensor) -> SiteFigure:
     _summary(ax, 40, [f"x: ${names['x']} = {shape(x.shape)}$", f"output: ${out_name} = {shape(out_shape)}$",
                       f"$h_n$: ${names['h']} = {shape(hn_shape)}$"])
     step_x = (seq.shape[1], rnn.input_size) if batched else (rnn.input_size,)
-    upper = words("stacked_upper", size=dirs * rnn.hidden_size, w_ih1=shape(w_ih[1])) if layers > 1 else ""
+    size = plural("numbers", dirs * rnn.hidden_size)
+    upper = words("stacked_upper", size=size, w_ih1=shape(w_ih[1])) if layers > 1 else ""
     alt = words(
         "stacked_alt", layers=plural("layers", layers), directions=plural("directions", dirs),
         steps=plural("steps", steps), times=plural("times", steps), cells=plural("stacked_cells", dirs),
@@ -278,7 +279,8 @@ def step_shapes(rnn: nn.RNN, layout: str = "column") -> SiteFigure:
         described.append(f"{plain(a)} {shape(sa)} · {plain(b)} {shape(sb)} = {shape(sc)}")
         top -= rows * side + 2 * label
     alt = words("shapes_alt", products="; ".join(described))
-    return site_figure(fig, alt, words(f"shapes_caption_{layout}", H_out=rnn.hidden_size))
+    sizes = {"rows": plural("rows", rnn.hidden_size), "columns": plural("columns", rnn.hidden_size)}
+    return site_figure(fig, alt, words(f"shapes_caption_{layout}", **sizes))
 
 
 @styled
@@ -300,7 +302,9 @@ def parameter_shapes(rnn: nn.RNN) -> SiteFigure:
         text(ax, centre, top - r * side - FONT_SIZE, shape(size), fontsize=SMALL)
     items = ", ".join(f"{name} {shape(size)}" for name, size in params)
     alt = words("params_alt", n=len(params), items=items)
-    return site_figure(fig, alt, words("params_caption", H_out=rnn.hidden_size, H_in=rnn.input_size))
+    caption = words("params_caption", rows=plural("rows", rnn.hidden_size), H_out=rnn.hidden_size,
+                    columns=plural("columns", rnn.input_size))
+    return site_figure(fig, alt, caption)
 
 
 # -- A packed batch ------------------------------------------------------------------
@@ -367,6 +371,7 @@ def packed_batch(packed: PackedSequence) -> SiteFigure:
         text(ax, (left + right) / 2, y - 1.9 * FONT_SIZE, f"{n}", fontsize=SMALL)
         seqs = ", ".join(str(order[j]) for j in range(n))
         groups.append(plural("packed_group", n, t=t + 1, seqs=seqs, first=starts[t], last=starts[t] + n - 1))
-    alt = words("packed_alt", N=batch, lengths=", ".join(map(str, lengths)), steps=plural("steps", steps),
-                real=total, pad=batch * steps - total, total=total, sizes=sizes, groups="; ".join(groups))
+    alt = words("packed_alt", sequences=plural("packed_sequences", batch, lengths=", ".join(map(str, lengths))),
+                steps=plural("steps", steps), real=plural("packed_real", total), pad=batch * steps - total,
+                rows=plural("packed_rows", total), sizes=sizes, groups="; ".join(groups))
     return site_figure(fig, alt, words("packed_caption"))

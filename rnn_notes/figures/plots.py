@@ -43,8 +43,8 @@ def tanh_saturation(rnn: nn.RNN, x: Tensor, h0: Tensor | None = None) -> SiteFig
                         fontsize=SMALL, color=colour)
             points.append(f"z{sub(t)}[{j + 1}] = {value:.2f}")
     label_axes(ax, "$z$", "$\\tanh(z)$", loc="lower right")
-    alt = words("tanh_alt", lo=f"{-reach:.1f}", hi=f"{reach:.1f}", n=z.numel(), points=", ".join(points))
-    return site_figure(fig, alt, words("tanh_caption", times=plural("times", len(trace))))
+    alt = plural("tanh_alt", z.numel(), lo=f"{-reach:.1f}", hi=f"{reach:.1f}", points=", ".join(points))
+    return site_figure(fig, alt, plural("tanh_caption", len(trace)))
 
 
 @styled
@@ -75,7 +75,7 @@ def chunked_states(rnn: nn.RNN, x: Tensor, chunk_size: int, h0: Tensor | None = 
     ax.set_xlim(1, steps)
     diff = spanish_number(float((whole - parts).abs().max()))
     size = plural("steps", chunk_size)
-    alt = words("chunks_alt", H=whole.shape[1], steps=plural("steps", steps), size=size, diff=diff)
+    alt = plural("chunks_alt", whole.shape[1], steps=plural("steps", steps), size=size, diff=diff)
     return site_figure(fig, alt, words("chunks_caption", times=plural("times", steps), size=size))
 
 
