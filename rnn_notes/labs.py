@@ -20,47 +20,103 @@ from torch import Tensor, nn
 from . import _checks, _layout
 
 DECIMALS = 4  # what the static table and the lab show; the lab keeps every digit in data-value
-KINDS: dict[type[nn.RNNBase], str] = {nn.RNN: "rnn"}
+KINDS: dict[type[nn.RNNBase], str] = {nn.RNN: "rnn", nn.LSTM: "lstm", nn.GRU: "gru"}
+PARAMETERS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
 
 
-def lab_data(module: nn.RNN, x: Tensor, h0: Tensor | None = None) -> dict:
-    """The lab's data: ``kind``, sizes, ``weights`` (nested lists), ``x`` ``(T, H_in)``, ``h0`` and the states ``h`` ``(T, H_out)``.
-
-    ``x`` is one sequence without batch axis; ``h0`` is ``(H_out,)``, zeros when ``None``. The
-    states are the layer's own, computed in float64 on a copy, the precision of the browser.
-    """
-    module = _checks.one_layer(module, "lab_data", kind=nn.RNN)
-    if module.nonlinearity != "tanh":
+def _layer(module: object) -> nn.RNNBase:
+    """``module`` if the labs can recompute it: a one-layer, one-direction tanh RNN, LSTM or GRU with biases."""
+    kind = next((kind for kind in KINDS if isinstance(module, kind)), None)
+    if kind is None:
+        raise TypeError(f"lab_data needs an nn.RNN, nn.LSTM or nn.GRU, got {type(module).__name__}")
+    module = _checks.one_layer(module, "lab_data", kind=kind)
+    if kind is nn.RNN and module.nonlinearity != "tanh":
         raise ValueError(f"lab_data follows a tanh layer (the lab computes tanh), got nonlinearity={module.nonlinearity!r}")
+    if kind is nn.LSTM and module.proj_size:
+        raise ValueError(f"lab_data follows an LSTM without projection, got proj_size={module.proj_size}")
     if not module.bias:
         raise ValueError("lab_data needs a layer with biases, got bias=False")
+    return module
+
+
+def _state(name: str, value: Tensor | None, hidden: int, dtype: torch.dtype) -> Tensor:
+    """An initial state ``(hidden,)``, zeros when ``None``."""
+    if value is None:
+        return torch.zeros(hidden, dtype=dtype)
+    value = _checks.floating(name, value)
+    _checks.shape(name, value, (hidden,), " (one state, no batch or layer axis)")
+    return value
+
+
+def _gates(module: nn.RNNBase, x: Tensor, h0: Tensor, c0: Tensor) -> dict[str, list]:
+    """Every gate of an LSTM or GRU at every step, in float64 (PyTorch's formulas); ``{}`` for an RNN."""
+    names = _layout.gates(module)
+    if not names:
+        return {}
+    n = len(names)
+    blocks = [p.double().chunk(n) for p in _layout.parameters(module, 0, False)]
+    w_i, w_h, b_i, b_h = ({name: block for name, block in zip(names, stacked)} for stacked in blocks)
+    found: dict[str, list] = {name: [] for name in names}
+    h, c = h0.double(), c0.double()
+    with torch.no_grad():
+        for x_t in x.double():
+            pre = {k: (x_t @ w_i[k].T + b_i[k], h @ w_h[k].T + b_h[k]) for k in names}
+            if isinstance(module, nn.LSTM):
+                gate = {k: torch.sigmoid(sum(pre[k])) for k in ("i", "f", "o")} | {"g": torch.tanh(sum(pre["g"]))}
+                c = gate["f"] * c + gate["i"] * gate["g"]
+                h = gate["o"] * torch.tanh(c)
+                found.setdefault("c", [])
+            else:
+                gate = {k: torch.sigmoid(sum(pre[k])) for k in ("r", "z")}
+                gate["n"] = torch.tanh(pre["n"][0] + gate["r"] * pre["n"][1])
+                h = (1 - gate["z"]) * gate["n"] + gate["z"] * h
+            for k in names:
+                found[k].append(gate[k].tolist())
+            if "c" in found:
+                found["c"].append(c.tolist())
+    return found
+
+
+def lab_data(module: nn.RNNBase, x: Tensor, h0: Tensor | None = None, c0: Tensor | None = None) -> dict:
+    """The lab's data: ``kind``, sizes, ``weights`` (nested lists), ``x`` ``(T, H_in)``, ``h0`` and the states ``h`` ``(T, H_out)``.
+
+    ``module`` is a one-layer ``nn.RNN`` (tanh), ``nn.LSTM`` (no projection) or ``nn.GRU``, with
+    biases. ``x`` is one sequence without batch axis; ``h0`` (and an LSTM's ``c0``) is
+    ``(H_out,)``, zeros when ``None``. The states are the layer's own, computed in float64 on a
+    copy, the precision of the browser; an LSTM's and GRU's data adds ``gates`` (each gate,
+    ``(T, H_out)``) and an LSTM's ``c0`` and ``c`` (the cell states).
+    """
+    module = _layer(module)
     x = _checks.floating("x", x)
     if x.dim() != 2 or x.shape[1] != module.input_size:
         raise ValueError(f"x must be one sequence (T, H_in) = (T, {module.input_size}), got shape {tuple(x.shape)}")
     if x.shape[0] < 1:
         raise ValueError("x must have at least one step, got 0")
-    hidden = module.hidden_size
-    if h0 is None:
-        h0 = torch.zeros(hidden, dtype=x.dtype)
-    h0 = _checks.floating("h0", h0)
-    _checks.shape("h0", h0, (hidden,), " (one state, no batch or layer axis)")
+    hidden, lstm = module.hidden_size, isinstance(module, nn.LSTM)
+    if c0 is not None and not lstm:
+        raise ValueError(f"c0 is an LSTM's cell state, got c0 for an {type(module).__name__}")
+    h0 = _state("h0", h0, hidden, x.dtype)
+    c0 = _state("c0", c0, hidden, x.dtype)
     double = deepcopy(module).double()
-    batch_first = module.batch_first
-    seq = x.double().unsqueeze(0 if batch_first else 1)
+    state = h0.double().reshape(1, 1, hidden)
     with torch.no_grad():
-        output, _ = double(seq, h0.double().reshape(1, 1, hidden))
-    states = output[0] if batch_first else output[:, 0]
-    names = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
-    weights = {name: p.detach().double().tolist() for name, p in zip(names, _layout.parameters(module, 0, False))}
-    return {
-        "kind": KINDS[type(module)],
+        output, _ = double(x.double().unsqueeze(0 if module.batch_first else 1),
+                           (state, c0.double().reshape(1, 1, hidden)) if lstm else state)
+    gates = _gates(module, x, h0, c0)
+    data = {
+        "kind": KINDS[next(kind for kind in KINDS if isinstance(module, kind))],
         "input_size": module.input_size,
         "hidden_size": hidden,
-        "weights": weights,
+        "weights": {name: p.detach().double().tolist() for name, p in zip(PARAMETERS, _layout.parameters(module, 0, False))},
         "x": x.double().tolist(),
         "h0": h0.double().tolist(),
-        "h": states.tolist(),
+        "h": (output[0] if module.batch_first else output[:, 0]).tolist(),
     }
+    if gates:
+        data["gates"] = {name: gates[name] for name in _layout.gates(module)}
+    if lstm:
+        data["c0"], data["c"] = c0.double().tolist(), gates["c"]
+    return data
 
 
 def _fixed(value: float, decimals: int = DECIMALS) -> str:
@@ -91,25 +147,29 @@ def _note(where: str) -> str:
             "Aquí se muestran los números de la página.")
 
 
-def lab(module: nn.RNN, x: Tensor, h0: Tensor | None = None, *, where: str) -> Lab:
+def lab(module: nn.RNNBase, x: Tensor, h0: Tensor | None = None, c0: Tensor | None = None, *, where: str) -> Lab:
     """The lab of ``module`` on ``x`` (see :func:`lab_data`) as a cell output; ``where`` names its place on the site."""
     if not isinstance(where, str) or not where.strip():
         raise TypeError(f"where must be a non-empty str naming the lab's page, got {where!r}")
-    return Lab(lab_data(module, x, h0), where)
+    return Lab(lab_data(module, x, h0, c0), where)
 
 
 def _static_table(data: dict) -> str:
-    """The table a reader without JavaScript sees: one column per step, x_t's features then h_t's."""
+    """The table a reader without JavaScript sees: one column per step, x_t's features, the gates, c_t's and h_t's."""
     steps = range(1, len(data["x"]) + 1)
     head = "".join(f'<th scope="col">t = {t}</th>' for t in steps)
     rows = [f'<tr><th scope="row">x<sub>t,{i + 1}</sub></th>'
             + "".join(f"<td>{_fixed(x_t[i])}</td>" for x_t in data["x"]) + "</tr>"
             for i in range(data["input_size"])]
-    rows += [f'<tr class="lab-state"><th scope="row">h<sub>t,{j + 1}</sub></th>'
-             + "".join(f"<td>{_fixed(h_t[j])}</td>" for h_t in data["h"]) + "</tr>"
-             for j in range(data["hidden_size"])]
-    h0 = ", ".join(_fixed(value) for value in data["h0"])
-    return (f'<table class="lab-static"><caption>h<sub>0</sub> = ({h0})</caption>'
+    series = [(name, "lab-gate", values) for name, values in data.get("gates", {}).items()]
+    series += [("c", "lab-state", data["c"])] if "c" in data else []
+    series += [("h", "lab-state", data["h"])]
+    rows += [f'<tr class="{css}"><th scope="row">{name}<sub>t,{j + 1}</sub></th>'
+             + "".join(f"<td>{_fixed(v_t[j])}</td>" for v_t in values) + "</tr>"
+             for name, css, values in series for j in range(data["hidden_size"])]
+    caption = ", ".join(f"{name}<sub>0</sub> = ({', '.join(_fixed(v) for v in data[name + '0'])})"
+                        for name in ("h", "c") if name + "0" in data)
+    return (f'<table class="lab-static"><caption>{caption}</caption>'
             f'<thead><tr><th scope="col"></th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 

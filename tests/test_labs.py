@@ -249,7 +249,7 @@ def test_no_errors_and_no_request_leaves_the_page(bucle):
 
 @pytest.mark.site
 def test_the_labs_script_and_data_weigh_at_most_60_kb(site):
-    for name in ("bucle.html",):
+    for name in ("bucle.html", "lstm.html", "gru.html"):
         soup = BeautifulSoup((site / name).read_text(encoding="utf-8"), "html.parser")
         data = sum(len(script.string.encode()) for script in soup.select("div.lab script.lab-data"))
         scripts = sum((site / script["src"].split("?")[0]).stat().st_size
@@ -287,3 +287,105 @@ def test_the_downloaded_notebook_says_where_the_lab_is(site):
     assert "La secuencia completa" in html.select_one("p.lab-note").get_text()
     assert not [s for s in html.select("script") if s.get("type") != "application/json" or s.get("src")]
     assert json.loads(html.select_one("script").string)["kind"] == "rnn"
+
+
+# -- The gates labs (lstm.md, gru.md) ------------------------------------------------------
+
+GATE_PAGES = {"lstm.html": "lstm", "gru.html": "gru"}
+
+
+def gates_reference(kind: str, x: list[list[float]], h0: list[float], c0: list[float], forget_bias: float) -> dict:
+    """The page's layer (manual_seed(1), then nn.LSTM or nn.GRU(5, 2, batch_first=True)) on ``x``, in float32.
+
+    States come from the layer itself (an LSTM's c_t is c_n of the first t steps); the gates from
+    PyTorch's documented formulas on its parameters, ``forget_bias`` added to b_hf.
+    """
+    torch.manual_seed(1)
+    layer = (nn.LSTM if kind == "lstm" else nn.GRU)(5, 2, batch_first=True)
+    xs, h = torch.tensor(x, dtype=torch.float32).unsqueeze(0), torch.tensor(h0, dtype=torch.float32).reshape(1, 1, 2)
+    with torch.no_grad():
+        if kind == "lstm":
+            layer.bias_hh_l0[2:4] += forget_bias
+            c = torch.tensor(c0, dtype=torch.float32).reshape(1, 1, 2)
+            output, _ = layer(xs, (h, c))
+            cells = torch.stack([layer(xs[:, : t + 1], (h, c))[1][1][0, 0] for t in range(len(x))])
+        else:
+            output, _ = layer(xs, h)
+        previous = torch.cat([h[0], output[0, :-1]])
+        n = 4 if kind == "lstm" else 3
+        from_x = (xs[0] @ layer.weight_ih_l0.T + layer.bias_ih_l0).chunk(n, dim=1)
+        from_h = (previous @ layer.weight_hh_l0.T + layer.bias_hh_l0).chunk(n, dim=1)
+    if kind == "lstm":
+        pre = [a + b for a, b in zip(from_x, from_h)]
+        return {"i": torch.sigmoid(pre[0]), "f": torch.sigmoid(pre[1]), "g": torch.tanh(pre[2]),
+                "o": torch.sigmoid(pre[3]), "c": cells, "h": output[0]}
+    r, z = torch.sigmoid(from_x[0] + from_h[0]), torch.sigmoid(from_x[1] + from_h[1])
+    return {"r": r, "z": z, "n": torch.tanh(from_x[2] + r * from_h[2]), "h": output[0]}
+
+
+def check_gates(outputs: dict, kind: str, x, h0, c0, forget_bias: float) -> None:
+    """Every gate, c_t and h_t the lab shows, against torch."""
+    for name, values in gates_reference(kind, x, h0, c0, forget_bias).items():
+        for t in range(len(x)):
+            for j in range(2):
+                key = f"{name}[{t + 1}][{j + 1}]" if name in ("c", "h") else f"gate[{t + 1}][{name}][{j + 1}]"
+                shown_matches(outputs, key, values[t, j].item())
+
+
+@pytest.fixture(scope="module", params=list(GATE_PAGES))
+def gates_page(request, browser, site):  # noqa: F811
+    """lstm.html or gru.html, opened once from file://."""
+    with visit(browser, site, request.param) as seen:
+        seen.page.wait_for_selector("div.lab form")
+        yield GATE_PAGES[request.param], seen
+
+
+@pytest.mark.browser
+def test_gates_labs_match_torch(gates_page):
+    kind, seen = gates_page
+    page, root = seen.page, f'div.lab[data-lab="{kind}"]'
+    seq = [[1.0] * 5, [2.0] * 5, [3.0] * 5]
+    outputs = page.evaluate(READ_OUTPUTS, root)
+    static = BeautifulSoup(page.inner_html(root), "html.parser").select("table.lab-static tbody tr.lab-state td")
+    shown = [outputs[f"h[{t}][{j}]"][0] for j in (1, 2) for t in (1, 2, 3)]
+    assert [cell.get_text() for cell in static][-6:] == shown  # the first view is the page's
+    check_gates(outputs, kind, seq, [0.0, 0.0], [0.0, 0.0], 0.0)
+    rng = random.Random(29)
+    for trial in range(TRIALS):
+        scale = rng.choice([0.1, 1.0, 3.0])
+        x = [[round(rng.uniform(-scale, scale), 6) for _ in range(5)] for _ in range(3)]
+        h0, c0 = [round(rng.uniform(-1, 1), 6) for _ in range(2)], [0.0, 0.0]
+        values = {f"x[{t + 1}][{i + 1}]": str(v) for t, row in enumerate(x) for i, v in enumerate(row)}
+        values |= {f"h0[{j + 1}]": str(v) for j, v in enumerate(h0)}
+        bias = 0.0
+        if kind == "lstm":
+            c0 = [round(rng.uniform(-2, 2), 6) for _ in range(2)]
+            bias = rng.choice([-10.0, 0.0, round(rng.uniform(-5, 5), 3), 10.0])
+            values |= {f"c0[{j + 1}]": str(v) for j, v in enumerate(c0)} | {"forget_bias": str(bias)}
+        page.evaluate(SET_VALUES, [root, values])
+        check_gates(page.evaluate(READ_OUTPUTS, root), kind, x, h0, c0, bias)
+    assert page.evaluate(ACCESSIBLE_NAMES, root) == []
+    assert not seen.errors and not seen.blocked
+
+
+@pytest.mark.browser
+def test_gates_labs_fit_and_draw_bars(gates_page):
+    kind, seen = gates_page
+    page, root = seen.page, f'div.lab[data-lab="{kind}"]'
+    page.get_by_role("button", name="La de la página").click()
+    bars = page.evaluate(f"""() => [...document.querySelectorAll('{root} .lab-bar > span')]
+                              .map(bar => bar.getBoundingClientRect().width / bar.parentElement.getBoundingClientRect().width)""")
+    first = {name: page.evaluate(READ_OUTPUTS, root)[f"gate[1][{name}][1]"] for name in ("i", "r") if
+             f"gate[1][{name}][1]" in page.evaluate(READ_OUTPUTS, root)}
+    assert bars and all(0 <= width <= 1.001 for width in bars)
+    (text, _), = first.values()
+    assert abs(bars[0] - abs(float(text))) < 0.02, (bars[0], text)
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        overflow = page.evaluate(f"""() => {{
+          const article = document.querySelector("article[role=main]").getBoundingClientRect();
+          return [...document.querySelectorAll('{root}, {root} table, {root} input')].filter(p => p.checkVisibility())
+            .filter(p => p.getBoundingClientRect().right > article.right + 0.5
+                         || (p.tagName !== "INPUT" && p.scrollWidth > p.clientWidth + 1)).length;  // inputs scroll their text
+        }}""")
+        assert overflow == 0 and page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")

@@ -49,6 +49,47 @@
     return steps;
   }
 
+  const sigmoid = v => 1 / (1 + Math.exp(-v));
+
+  function blocks(stacked, names) {  // PyTorch stacks the gates' blocks in its order: i, f, g, o or r, z, n
+    const size = stacked.length / names.length;
+    return Object.fromEntries(names.map((name, k) => [name, stacked.slice(k * size, (k + 1) * size)]));
+  }
+
+  function lstmSteps(w, xs, h0, c0, forgetBias) {
+    const names = ["i", "f", "g", "o"];
+    const W = blocks(w.weight_ih, names), U = blocks(w.weight_hh, names);
+    const b = blocks(w.bias_ih, names), d = blocks(w.bias_hh, names);
+    const steps = [];
+    let h = h0, c = c0;
+    for (const x of xs) {
+      const pre = name => add(add(matvec(W[name], x), b[name]), add(matvec(U[name], h), d[name]));
+      const gates = {i: pre("i").map(sigmoid), f: add(pre("f"), h.map(() => forgetBias)).map(sigmoid),
+                     g: pre("g").map(Math.tanh), o: pre("o").map(sigmoid)};
+      c = add(gates.f.map((f, j) => f * c[j]), gates.i.map((i, j) => i * gates.g[j]));
+      h = gates.o.map((o, j) => o * Math.tanh(c[j]));
+      steps.push({gates: gates, c: c, h: h});
+    }
+    return steps;
+  }
+
+  function gruSteps(w, xs, h0) {
+    const names = ["r", "z", "n"];
+    const W = blocks(w.weight_ih, names), U = blocks(w.weight_hh, names);
+    const b = blocks(w.bias_ih, names), d = blocks(w.bias_hh, names);
+    const steps = [];
+    let h = h0;
+    for (const x of xs) {
+      const fromX = name => add(matvec(W[name], x), b[name]), fromH = name => add(matvec(U[name], h), d[name]);
+      const r = add(fromX("r"), fromH("r")).map(sigmoid), z = add(fromX("z"), fromH("z")).map(sigmoid);
+      const hn = fromH("n");
+      const n = fromX("n").map((v, j) => Math.tanh(v + r[j] * hn[j]));
+      h = n.map((v, j) => (1 - z[j]) * v + z[j] * h[j]);
+      steps.push({gates: {r: r, z: z, n: n}, h: h});
+    }
+    return steps;
+  }
+
   // -- DOM helpers -------------------------------------------------------------------------
 
   function el(tag, attributes, ...children) {
@@ -69,7 +110,10 @@
     output.dataset.value = String(value);
   }
 
-  // -- The loop lab (data-lab="rnn") ---------------------------------------------------------
+  // -- The labs: the loop (data-lab="rnn"), the gates ("lstm", "gru") ------------------------
+
+  const GATE_NAMES = {i: "Puerta de entrada i", f: "Puerta de olvido f", g: "Candidata g", o: "Puerta de salida o",
+                      r: "Puerta de reinicio r", z: "Puerta de actualización z", n: "Candidata n"};
 
   const PIECES = [  // the step's terms, as the page names them
     ["xw", "xₜ W_ihᵀ", "término de entrada sin sesgo"],
@@ -99,7 +143,7 @@
                         inputmode: "decimal"});
   }
 
-  function buildRnnLab(root, data) {
+  function buildLab(root, data) {
     const T = data.x.length, n = data.input_size, H = data.hidden_size;
     const form = el("form", {class: "lab-form", "aria-label": "Laboratorio: la capa en el navegador"});
     form.addEventListener("submit", event => event.preventDefault());
@@ -133,6 +177,18 @@
       h0.append(numberInput(`h0[${j + 1}]`, v, `Estado inicial h0, componente ${j + 1}`));
     });
     h0.append(")");
+    const extras = [];
+    if (data.c0) {  // an LSTM's cell state and its forget-gate bias
+      const c0 = el("p", {class: "lab-h0"}, ...sub("c", "0"), " = (");
+      data.c0.forEach((v, j) => {
+        if (j) c0.append(", ");
+        c0.append(numberInput(`c0[${j + 1}]`, v, `Estado de celda inicial c0, componente ${j + 1}`));
+      });
+      c0.append(")");
+      const bias = numberInput("forget_bias", 0, "Valor sumado al sesgo de la puerta de olvido");
+      bias.classList.add("lab-seed");
+      extras.push(c0, el("p", {class: "lab-h0"}, el("label", {}, "Suma al sesgo de la puerta de olvido, b_hf: ", bias)));
+    }
 
     // The table: one column per step, the inputs x_t then the states h_t.
     const head = el("tr", {}, el("th", {scope: "col"}, ""));
@@ -146,15 +202,24 @@
       }
       body.append(row);
     }
-    const hOut = [];
-    for (let j = 1; j <= H; j++) {
-      const row = el("tr", {class: "lab-state"}, el("th", {scope: "row"}, ...sub("h", `t,${j}`)));
-      for (let t = 1; t <= T; t++) {
-        const output = el("output", {name: `h[${t}][${j}]`, "aria-label": `Estado h en el paso ${t}, componente ${j}`});
-        (hOut[t - 1] = hOut[t - 1] || []).push(output);
-        row.append(el("td", {"data-t": t}, output));
+    const outputs = {};  // outputs[series][t - 1][j - 1]; series: a gate's name, "c" or "h"
+    const series = Object.keys(data.gates || {}).map(name => [name, "lab-gate", GATE_NAMES[name]]);
+    if (data.c0) series.push(["c", "lab-state", "Estado de celda c"]);
+    series.push(["h", "lab-state", "Estado h"]);
+    for (const [name, css, description] of series) {
+      outputs[name] = Array.from({length: T}, () => []);
+      for (let j = 1; j <= H; j++) {
+        const row = el("tr", {class: css}, el("th", {scope: "row", title: description}, ...sub(name, `t,${j}`)));
+        for (let t = 1; t <= T; t++) {
+          const output = el("output", {name: css === "lab-gate" ? `gate[${t}][${name}][${j}]` : `${name}[${t}][${j}]`,
+                                       "aria-label": `${description} en el paso ${t}, componente ${j}`});
+          outputs[name][t - 1].push(output);
+          const cell = el("td", {"data-t": t}, output);
+          if (css === "lab-gate") cell.append(el("span", {class: "lab-bar", "aria-hidden": "true"}, el("span")));
+          row.append(cell);
+        }
+        body.append(row);
       }
-      body.append(row);
     }
     const table = el("table", {class: "lab-table"}, el("thead", {}, head), body);
 
@@ -189,8 +254,23 @@
     function update() {
       const xs = Array.from({length: T}, (_, t) => Array.from({length: n}, (_, i) => read(`x[${t + 1}][${i + 1}]`)));
       const start = Array.from({length: H}, (_, j) => read(`h0[${j + 1}]`));
-      const steps = rnnSteps(data.weights, xs, start);
-      steps.forEach((step, t) => step.h.forEach((v, j) => show(hOut[t][j], v)));
+      const steps = data.kind === "lstm"
+        ? lstmSteps(data.weights, xs, start, Array.from({length: H}, (_, j) => read(`c0[${j + 1}]`)), read("forget_bias"))
+        : data.kind === "gru" ? gruSteps(data.weights, xs, start) : rnnSteps(data.weights, xs, start);
+      steps.forEach((step, t) => {
+        for (const [name, css] of series) {
+          const values = css === "lab-gate" ? step.gates[name] : step[name];
+          values.forEach((v, j) => {
+            show(outputs[name][t][j], v);
+            if (css === "lab-gate") {
+              const bar = outputs[name][t][j].nextElementSibling.firstElementChild;
+              bar.style.width = `${Math.min(1, Math.abs(v)) * 100}%`;
+              bar.classList.toggle("lab-negative", v < 0);
+            }
+          });
+        }
+      });
+      if (data.kind !== "rnn") return;
       const step = steps[current - 1];
       for (const [key] of PIECES) step[key].forEach((v, j) => show(pieceOut[key][j], v));
       status.value = `t = ${current} de ${T}`;
@@ -200,11 +280,12 @@
     }
 
     form.addEventListener("input", update);
-    form.append(bar, h0, table, el("p", {class: "lab-caption"}, "Paso a paso: cada pieza de hₜ en el paso elegido."), stepper);
+    form.append(bar, h0, ...extras, table);
+    if (data.kind === "rnn") form.append(el("p", {class: "lab-caption"}, "Paso a paso: cada pieza de hₜ en el paso elegido."), stepper);
     return {form: form, update: update};
   }
 
-  const BUILDERS = {rnn: buildRnnLab};
+  const BUILDERS = {rnn: buildLab, lstm: buildLab, gru: buildLab};
 
   function start() {
     for (const root of document.querySelectorAll("div.lab[data-lab]")) {
