@@ -37,6 +37,7 @@ extensions = [
     "rnn_site.theme_strings",  # furo's hard-coded English labels go through the catalog
     "rnn_site.cell_prompts",  # folded cells say what they hide: solution, prediction's answer, code
     "rnn_site.api_names",  # every PyTorch name in a prose code span exists in the installed torch
+    "rnn_site.labs",  # the labs' script and style: change a page's input, every number follows
 ]
 myst_enable_extensions = [
     "dollarmath",  # $...$ and $$...$$ in prose

@@ -13,6 +13,7 @@
 - ``theme_strings``: furo's hard-coded English labels through the site's catalog.
 - ``cell_prompts``: folded cells labelled by their tags (solution, prediction's answer, code).
 - ``api_names``: every PyTorch name in a prose code span exists in the installed torch.
+- ``labs``: the labs' script and style (the labs' data comes from ``rnn_notes.labs``).
 
 Every warning they emit has ``type="rnn_site"`` and a subtype naming its kind: ``download``,
 ``exercise``, ``mathml``, ``published_links`` or ``api``, so ``suppress_warnings = ["rnn_site.download"]``
