@@ -39,6 +39,7 @@ from .figures import (
     unrolled_network,
 )
 from .gru import GRUGates, gru_gates, manual_gru
+from .labs import lab, lab_data
 from .layer import StepTrace, Weights, layer_weights, manual_rnn, trace_rnn
 from .lstm import (
     LSTMGates,
@@ -98,6 +99,8 @@ __all__ = [
     "input_term",
     "jacobian_decay",
     "jacobian_norms",
+    "lab",
+    "lab_data",
     "latex_aligned",
     "latex_column",
     "latex_matrix",
