@@ -25,6 +25,7 @@ HTML = ["-j", "auto", "-c", ".", "-b", "html", "-nW", "--keep-going", "docs", "_
 _SKIP = shutil.ignore_patterns(".git", ".venv", "_build", ".jupyter_cache", "__pycache__", "*.egg-info",
                                ".pytest_cache", ".hypothesis", "jupyter_execute")
 _EXECUTED = re.compile(r"Executed notebook in ([0-9.]+) seconds")
+_PAGE_EXECUTED = re.compile(r"([^/\s]+)\.md: Executed notebook in ([0-9.]+) seconds")
 
 
 _FRONT_MATTER = """\
@@ -73,6 +74,11 @@ class Build:
     def execution_times(self) -> list[float]:
         """Seconds of each notebook executed in this build (cache hits are not listed)."""
         return [float(s) for s in _EXECUTED.findall(self.log)]
+
+    @property
+    def page_times(self) -> dict[str, float]:
+        """Seconds of each notebook executed in this build, by page name (``bucle``)."""
+        return {page: float(s) for page, s in _PAGE_EXECUTED.findall(self.log)}
 
 
 def build(project: Path) -> Build:
