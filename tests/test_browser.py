@@ -22,16 +22,13 @@ from pathlib import Path
 
 import pytest
 from myst_nb.core.read import read_myst_markdown_notebook
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from rnn_notes.figures import FONT_SIZE, SMALL
 from site_contract import DOCS, ROOT, site_pages
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 # genindex.html and search.html are included too: a reader opens them from every page.
 PAGES = [page.name for page in site_pages()] or ["index.html"]  # no build: the site fixture fails
@@ -159,20 +156,6 @@ class Visit:
     requests: list[str] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Browser:
-    """Debian's Chromium, one for the whole run; skipped locally when missing, a failure under CI=true."""
-    if not CHROMIUM.is_file():
-        message = f"{CHROMIUM} not found; install Debian's Chromium with: sudo apt-get install chromium"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ import torch
 from bs4 import BeautifulSoup
 from torch import nn
 
-from test_browser import LOCAL_SCHEMES, browser, contrast, english_words, set_theme, visit  # noqa: F401 (browser: the fixture)
+from test_browser import LOCAL_SCHEMES, contrast, english_words, set_theme, visit
 
 TOLERANCE = 1e-6
 DECIMALS = 4
@@ -60,7 +60,7 @@ RNN_LAB = 'div.lab[data-lab="rnn"]'
 
 
 @pytest.fixture(scope="module")
-def bucle(browser, site):  # noqa: F811 (the fixture imported above)
+def bucle(browser, site):
     """bucle.html, opened once from file:// for this module; every request and error recorded."""
     with visit(browser, site, "bucle.html") as seen:
         seen.page.wait_for_selector(f"{RNN_LAB} form")
@@ -258,7 +258,7 @@ def test_the_labs_script_and_data_weigh_at_most_60_kb(site):
 
 
 @pytest.mark.browser
-def test_without_javascript_the_static_table_shows(browser, site):  # noqa: F811
+def test_without_javascript_the_static_table_shows(browser, site):
     context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 900})
     try:
         page = context.new_page()
