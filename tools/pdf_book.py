@@ -1,0 +1,288 @@
+"""The print edition (`make pdf`): the built site (_build/html) as one PDF book and one PDF per chapter.
+
+Debian's Chromium, driven by Playwright as the browser tests drive it, prints each page of the
+site's toctree from file:// (nothing else is fetched) with tools/print.css. Two printings: the
+first finds the page each anchor lands on (Chromium writes a named destination for every anchor
+that a link of the page points to, so every id gets a hidden link); the second prints the links
+with those page numbers (the first printed placeholders of the same width, so nothing moves; the
+build checks that). pypdf then joins the chapters behind a title page and a table of contents and
+stamps each page with its running header (the chapter's title) and its page number, drawn by
+Chromium too so every font stays embedded. Each chapter's PDF is its pages of the book, with the
+book's page numbers, so a handout's references match the book.
+
+The student edition leaves the exercises' solutions out; --solutions (`make pdf SOLUTIONS=1`)
+prints each one, open, after its exercise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import io
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+from pypdf import PdfReader, PdfWriter
+
+import rnn_notes
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+PRINT_CSS = Path(__file__).with_name("print.css")
+PAPERS = {"a4": ("A4", 210.0, 297.0), "letter": ("Letter", 215.9, 279.4)}  # Chromium's name, mm
+MARGIN = {"top": 20.0, "bottom": 20.0, "left": 18.0, "right": 18.0}  # mm; the tests read these
+PLACEHOLDER = "000"  # a page number's width during the first printing
+
+# Runs in each page before printing: light theme, solutions out (or open), predictions open,
+# links marked with their address or their target's page, a hidden link to every id (so the
+# PDF gets a named destination for it), and the page's title and sections for the contents.
+PREPARE = """({solutions, pages, placeholder}) => {
+  document.body.dataset.theme = "light";
+  document.documentElement.dataset.theme = "light";
+  const open = (cell, label) => cell.querySelectorAll("details").forEach(d => {
+    d.open = true;
+    d.classList.add("rnn-pdf-open");
+    d.querySelector("summary").textContent = label;  // "Ocultar ..." means nothing on paper
+  });
+  for (const cell of document.querySelectorAll("div.cell.tag_solution")) {
+    if (solutions) open(cell, "Solución"); else cell.remove();
+  }
+  document.querySelectorAll("div.cell.prediccion").forEach(cell => open(cell, "Respuesta"));
+  // Other folded cells hide code that only typesets a table or an equation: on paper, the result.
+  document.querySelectorAll("details:not([open])").forEach(d => d.classList.add("rnn-pdf-hidden"));
+  const here = location.href.split("#")[0];
+  for (const a of document.querySelectorAll("article a[href]")) {
+    const url = new URL(a.href);
+    if (["http:", "https:", "mailto:"].includes(url.protocol)) {
+      const text = a.textContent.trim();
+      if (text !== a.href && text !== a.getAttribute("href")) a.classList.add("rnn-pdf-url");
+      continue;
+    }
+    if (url.protocol !== "file:") continue;
+    const name = url.pathname.split("/").pop();
+    const key = name + (url.hash ? url.hash : "");
+    if (key in pages) {
+      a.dataset.rnnPage = placeholder === null ? String(pages[key]) : placeholder;
+    } else if (!(name in pages)) {
+      a.removeAttribute("href");  // a download or the source code: nowhere to go on paper
+    } else {
+      a.dataset.rnnPage = placeholder === null ? String(pages[name]) : placeholder;
+    }
+  }
+  const article = document.querySelector("article[role=main]");
+  const box = document.createElement("div");
+  box.className = "rnn-pdf-hidden";
+  const ids = [...article.querySelectorAll("[id]")].map(e => e.id);
+  for (const id of ids) {
+    const link = document.createElement("a");
+    link.href = here + "#" + id;
+    box.appendChild(link);
+  }
+  article.appendChild(box);
+  const title = article.querySelector("h1");
+  const sections = [...article.querySelectorAll("section > h2")].map(h => ({
+    id: h.parentElement.id, title: h.textContent.replace(/[#¶]$/, "").trim()
+  }));
+  return {title: title.textContent.replace(/[#¶]$/, "").trim(), sections, ids};
+}"""
+
+
+@dataclass
+class Chapter:
+    """One page of the site's toctree and what its printing found."""
+
+    name: str  # e.g. "gru.html"
+    title: str = ""
+    sections: list[dict[str, str]] = field(default_factory=list)
+    pdf: bytes = b""
+    anchors: dict[str, int] = field(default_factory=dict)  # id -> page within the chapter (0-based)
+
+    @property
+    def pages(self) -> int:
+        """How many pages the chapter's PDF has."""
+        return len(PdfReader(io.BytesIO(self.pdf)).pages)
+
+
+def toctree(page: Page, site: Path) -> list[str]:
+    """The site's pages in its toctree order (the index first), from the index's navigation."""
+    page.goto((site / "index.html").as_uri())
+    hrefs = page.eval_on_selector_all(".sidebar-tree a.reference.internal", "as => as.map(a => a.getAttribute('href'))")
+    names = ["index.html"]
+    for href in hrefs:
+        name = href.split("#")[0]
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def anchors(pdf: bytes) -> dict[str, int]:
+    """Each named destination of ``pdf`` and the (0-based) page it is on."""
+    reader = PdfReader(io.BytesIO(pdf))
+    return {name.removeprefix("/"): reader.get_destination_page_number(dest)
+            for name, dest in reader.named_destinations.items()}
+
+
+def print_page(page: Page, site: Path, chapter: Chapter, pdf_options: dict, solutions: bool,
+               pages: dict[str, int], final: bool) -> None:
+    """Print ``chapter``, its links with their target's page in ``pages`` (placeholders unless ``final``)."""
+    page.goto((site / chapter.name).as_uri(), wait_until="load")
+    page.add_style_tag(path=str(PRINT_CSS))
+    found = page.evaluate(PREPARE, {"solutions": solutions, "pages": pages,
+                                    "placeholder": None if final else PLACEHOLDER})
+    page.evaluate("document.fonts.ready")
+    chapter.title, chapter.sections = found["title"], found["sections"]
+    chapter.pdf = page.pdf(**pdf_options)
+    chapter.anchors = anchors(chapter.pdf)
+
+
+def book_pages(chapters: list[Chapter]) -> dict[str, int]:
+    """The book's page number (1 = the first chapter's first page) of every page and anchor."""
+    numbers, offset = {}, 1
+    for chapter in chapters:
+        numbers[chapter.name] = offset
+        for anchor, index in chapter.anchors.items():
+            numbers[f"{chapter.name}#{anchor}"] = offset + index
+        offset += chapter.pages
+    return numbers
+
+
+def front_matter(chapters: list[Chapter], numbers: dict[str, int], solutions: bool, size: str) -> str:
+    """The title page and the table of contents, as HTML."""
+    edition = "Edición para instructores, con las soluciones" if solutions else "Edición para estudiantes"
+    rows = []
+    for chapter in chapters:
+        rows.append(f'<li class="chapter"><span>{html.escape(chapter.title)}</span>'
+                    f'<b>{numbers[chapter.name]}</b></li>')
+        for section in chapter.sections:
+            number = numbers.get(f"{chapter.name}#{section['id']}", numbers[chapter.name])
+            rows.append(f'<li class="section"><span>{html.escape(section["title"])}</span><b>{number}</b></li>')
+    return f"""<!DOCTYPE html><html lang="es"><head><meta charset="utf-8"><style>
+@page {{ size: {size}; margin: {MARGIN['top']}mm {MARGIN['right']}mm {MARGIN['bottom']}mm {MARGIN['left']}mm; }}
+body {{ font-family: sans-serif; color: #000; background: #fff; font-size: 10.5pt; }}
+.title {{ height: 230mm; display: flex; flex-direction: column; justify-content: center; break-after: page; }}
+.title h1 {{ font-size: 24pt; margin: 0 0 8mm; }}
+.title p {{ font-size: 13pt; margin: 2mm 0; }}
+ol {{ list-style: none; padding: 0; }}
+li {{ display: flex; gap: 2mm; break-inside: avoid; }}
+li span {{ flex: 1; border-bottom: 1px dotted #999; }}
+li.chapter {{ font-weight: bold; margin-top: 3mm; }}
+li.section {{ padding-left: 6mm; }}
+</style></head><body>
+<section class="title"><h1>{html.escape(chapters[0].title)}</h1>
+<p>rnn_notes {html.escape(rnn_notes.__version__)}</p><p>{edition}</p></section>
+<h1>Índice</h1><ol>{''.join(rows)}</ol></body></html>"""
+
+
+def running_heads(chapters: list[Chapter], width: float, height: float) -> str:
+    """One sheet per page of the book: the chapter's title above, the page number below (HTML)."""
+    sheets, number = [], 1
+    for chapter in chapters:
+        for _ in range(chapter.pages):
+            sheets.append(f'<div class="sheet"><div class="head">{html.escape(chapter.title)}</div>'
+                          f'<div class="foot">{number}</div></div>')
+            number += 1
+    return f"""<!DOCTYPE html><html lang="es"><head><meta charset="utf-8"><style>
+@page {{ size: {width}mm {height}mm; margin: 0; }}
+body {{ margin: 0; font-family: sans-serif; font-size: 8.5pt; color: #444; }}
+.sheet {{ position: relative; height: {height - 1}mm; break-after: page; overflow: hidden; }}
+.head, .foot {{ position: absolute; left: {MARGIN['left']}mm; right: {MARGIN['right']}mm;
+  white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
+.head {{ top: 9mm; text-align: right; border-bottom: 0.3pt solid #999; padding-bottom: 1mm; }}
+.foot {{ top: {height - 13}mm; text-align: center; }}
+</style></head><body>{''.join(sheets)}</body></html>"""
+
+
+def render(page: Page, text: str, pdf_options: dict) -> bytes:
+    """Chromium's PDF of an HTML string."""
+    page.set_content(text, wait_until="load")
+    return page.pdf(**pdf_options)
+
+
+def build(site: Path, out: Path, paper: str, solutions: bool) -> list[Path]:
+    """Print the book and each chapter into ``out``; returns the files written."""
+    name, width, height = PAPERS[paper]
+    options = {"format": name, "print_background": True,
+               "margin": {side: f"{mm}mm" for side, mm in MARGIN.items()}}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        context = browser.new_context(color_scheme="light", java_script_enabled=True)
+        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
+                      else route.abort())
+        page = context.new_page()
+        page.emulate_media(media="print", color_scheme="light")
+        chapters = [Chapter(n) for n in toctree(page, site)]
+        for chapter in chapters:  # first printing: where every anchor lands
+            print_page(page, site, chapter, options, solutions, {c.name: 0 for c in chapters}, final=False)
+        numbers = book_pages(chapters)
+        for chapter in chapters:  # second printing: the links say their page
+            before = (chapter.pages, chapter.anchors)
+            print_page(page, site, chapter, options, solutions, numbers, final=True)
+            if (chapter.pages, chapter.anchors) != before:
+                sys.exit(f"make pdf: {chapter.name} moved when its page numbers were printed; "
+                         "the placeholders must take the numbers' width")
+        front = render(page, front_matter(chapters, numbers, solutions, name), {**options, "margin": None})
+        heads = render(page, running_heads(chapters, width, height), {"width": f"{width}mm", "height": f"{height}mm",
+                                                                      "print_background": False})
+        browser.close()
+    return write(chapters, numbers, front, heads, out, solutions)
+
+
+def write(chapters: list[Chapter], numbers: dict[str, int], front: bytes, heads: bytes, out: Path,
+          solutions: bool) -> list[Path]:
+    """The book (front matter, then each chapter stamped with its heads) and each chapter's pages."""
+    out.mkdir(parents=True, exist_ok=True)
+    heads_pages = PdfReader(io.BytesIO(heads)).pages
+    book = PdfWriter()
+    book.append(PdfReader(io.BytesIO(front)))
+    first = len(book.pages)
+    starts = {}
+    for chapter in chapters:
+        starts[chapter.name] = len(book.pages)
+        for page in PdfReader(io.BytesIO(chapter.pdf)).pages:
+            added = book.add_page(page)
+            added.merge_page(heads_pages[len(book.pages) - 1 - first])
+    for chapter in chapters:  # the outline: chapters and their sections
+        parent = book.add_outline_item(title=chapter.title, page_number=starts[chapter.name])
+        for section in chapter.sections:
+            number = numbers.get(f"{chapter.name}#{section['id']}", numbers[chapter.name])
+            book.add_outline_item(title=section["title"], page_number=first + number - 1, parent=parent)
+    book.add_metadata({"/Title": chapters[0].title, "/Subject": f"rnn_notes {rnn_notes.__version__}"})
+    suffix = "-soluciones" if solutions else ""
+    written = [out / f"rnn_notes{suffix}.pdf"]
+    with written[0].open("wb") as handle:
+        book.write(handle)
+    for chapter in chapters[1:]:
+        part = PdfWriter()
+        start = starts[chapter.name]
+        for index in range(start, start + chapter.pages):
+            part.add_page(book.pages[index])
+        part.add_metadata({"/Title": chapter.title, "/Subject": f"rnn_notes {rnn_notes.__version__}"})
+        path = out / f"{Path(chapter.name).stem}{suffix}.pdf"
+        with path.open("wb") as handle:
+            part.write(handle)
+        written.append(path)
+    return written
+
+
+def main() -> None:
+    """Parse the options, print, and say what was written and how long it took."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--site", type=Path, default=ROOT / "_build" / "html")
+    parser.add_argument("--out", type=Path, default=ROOT / "_build" / "pdf")
+    parser.add_argument("--paper", choices=sorted(PAPERS), default="a4")
+    parser.add_argument("--solutions", action="store_true", help="the instructors' edition, with the solutions")
+    args = parser.parse_args()
+    if not (args.site / "index.html").is_file():
+        sys.exit(f"make pdf: no built site in {args.site}; run `make html` first")
+    start = time.perf_counter()
+    written = build(args.site.resolve(), args.out, args.paper, args.solutions)
+    print(f"make pdf: {len(written)} PDFs in {args.out} ({written[0].name}: the whole course) "
+          f"in {time.perf_counter() - start:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
