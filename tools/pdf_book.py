@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pypdfium2
 from playwright.sync_api import Page, sync_playwright
 from pypdf import PdfReader, PdfWriter
 
@@ -76,6 +77,19 @@ PREPARE = """({solutions, pages, placeholder}) => {
   const article = document.querySelector("article[role=main]");
   const box = document.createElement("div");
   box.className = "rnn-pdf-hidden";
+  // A section's page is its heading's: a heading kept with its text may leave the section's top
+  // (and the label spans before the heading) on the page before; build() looks for the heading.
+  const clean = h => h.textContent.replace(/[#¶]$/, "").trim();
+  const headings = [];
+  for (const section of article.querySelectorAll("section[id]")) {
+    const head = section.querySelector(":scope > h1, :scope > h2, :scope > h3, :scope > h4");
+    if (!head) continue;
+    const ids = [section.id];
+    for (let e = section.firstElementChild; e && e !== head; e = e.nextElementSibling) {
+      if (e.id && !e.textContent.trim()) ids.push(e.id);
+    }
+    headings.push({ids, title: clean(head), level: Number(head.tagName[1])});
+  }
   const ids = [...article.querySelectorAll("[id]")].map(e => e.id);
   for (const id of ids) {
     const link = document.createElement("a");
@@ -84,10 +98,7 @@ PREPARE = """({solutions, pages, placeholder}) => {
   }
   article.appendChild(box);
   const title = article.querySelector("h1");
-  const sections = [...article.querySelectorAll("section > h2")].map(h => ({
-    id: h.parentElement.id, title: h.textContent.replace(/[#¶]$/, "").trim()
-  }));
-  return {title: title.textContent.replace(/[#¶]$/, "").trim(), sections, ids};
+  return {title: clean(title), headings};
 }"""
 
 
@@ -126,6 +137,20 @@ def anchors(pdf: bytes) -> dict[str, int]:
             for name, dest in reader.named_destinations.items()}
 
 
+def squash(text: str) -> str:
+    """``text`` without whitespace, as titles are compared with a page's text."""
+    return "".join(text.split())
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    """The text of each page of ``pdf``, whitespace removed."""
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        return [squash(page.get_textpage().get_text_bounded()) for page in document]
+    finally:
+        document.close()
+
+
 def print_page(page: Page, site: Path, chapter: Chapter, pdf_options: dict, solutions: bool,
                pages: dict[str, int], final: bool) -> None:
     """Print ``chapter``, its links with their target's page in ``pages`` (placeholders unless ``final``)."""
@@ -134,9 +159,15 @@ def print_page(page: Page, site: Path, chapter: Chapter, pdf_options: dict, solu
     found = page.evaluate(PREPARE, {"solutions": solutions, "pages": pages,
                                     "placeholder": None if final else PLACEHOLDER})
     page.evaluate("document.fonts.ready")
-    chapter.title, chapter.sections = found["title"], found["sections"]
+    chapter.title = found["title"]
+    chapter.sections = [{"id": h["ids"][0], "title": h["title"]} for h in found["headings"] if h["level"] == 2]
     chapter.pdf = page.pdf(**pdf_options)
     chapter.anchors = anchors(chapter.pdf)
+    texts = page_texts(chapter.pdf)
+    for heading in found["headings"]:  # Chromium may put a heading's destination a page early
+        index, title = chapter.anchors.get(heading["ids"][0], 0), squash(heading["title"])
+        index = next((i for i in (index, index + 1) if i < len(texts) and title in texts[i]), index)
+        chapter.anchors.update(dict.fromkeys(heading["ids"], index))
 
 
 def book_pages(chapters: list[Chapter]) -> dict[str, int]:
