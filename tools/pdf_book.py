@@ -1,11 +1,11 @@
 """The print edition (`make pdf`): the built site (_build/html) as one PDF book and one PDF per chapter.
 
 Debian's Chromium, driven by Playwright as the browser tests drive it, prints each page of the
-site's toctree from file:// (nothing else is fetched) with tools/print.css. Two printings: the
-first finds the page each anchor lands on (Chromium writes a named destination for every anchor
-that a link of the page points to, so every id gets a hidden link); the second prints the links
-with those page numbers (the first printed placeholders of the same width, so nothing moves; the
-build checks that). pypdf then joins the chapters behind a title page and a table of contents and
+site's toctree from file:// (nothing else is fetched) with tools/print.css. At least two
+printings: the first finds the page each anchor lands on (Chromium writes a named destination for
+every anchor that a link of the page points to, so every id gets a hidden link; a heading's page
+is checked against the printed text), the next print the links with those page numbers (the
+first printed three-digit placeholders; when a shorter number moves a page, once more). pypdf then joins the chapters behind a title page and a table of contents and
 stamps each page with its running header (the chapter's title) and its page number, drawn by
 Chromium too so every font stays embedded. Each chapter's PDF is its pages of the book, with the
 book's page numbers, so a handout's references match the book.
@@ -21,6 +21,7 @@ import html
 import io
 import sys
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +38,7 @@ PRINT_CSS = Path(__file__).with_name("print.css")
 PAPERS = {"a4": ("A4", 210.0, 297.0), "letter": ("Letter", 215.9, 279.4)}  # Chromium's name, mm
 MARGIN = {"top": 20.0, "bottom": 20.0, "left": 18.0, "right": 18.0}  # mm; the tests read these
 PLACEHOLDER = "000"  # a page number's width during the first printing
+MAX_PRINTINGS = 3  # printings with the numbers: a shorter number may move a line, and a heading, once
 
 # Runs in each page before printing: light theme, solutions out (or open), predictions open,
 # links marked with their address or their target's page, a hidden link to every id (so the
@@ -102,6 +104,22 @@ PREPARE = """({solutions, pages, placeholder}) => {
 }"""
 
 
+# Runs in each prepared page laid out at the paper's text width: what sticks out of the text
+# column (Chromium would print it into the margin, or cut it at the page's edge).
+OVERFLOW = """() => {
+  const column = document.querySelector("article[role=main]").getBoundingClientRect();
+  const out = [];
+  for (const e of document.querySelectorAll("article[role=main] *")) {
+    const r = e.getBoundingClientRect(), style = getComputedStyle(e);  // the padding may stick out (headings)
+    const left = r.left + parseFloat(style.paddingLeft), right = r.right - parseFloat(style.paddingRight);
+    if (r.width && (right > column.right + 1 || left < column.left - 1)) {
+      out.push(`${e.tagName.toLowerCase()}: ${e.textContent.trim().slice(0, 60)}`);
+    }
+  }
+  return out;
+}"""
+
+
 @dataclass
 class Chapter:
     """One page of the site's toctree and what its printing found."""
@@ -111,6 +129,7 @@ class Chapter:
     sections: list[dict[str, str]] = field(default_factory=list)
     pdf: bytes = b""
     anchors: dict[str, int] = field(default_factory=dict)  # id -> page within the chapter (0-based)
+    overflow: list[str] = field(default_factory=list)  # what sticks out of the text column
 
     @property
     def pages(self) -> int:
@@ -138,8 +157,8 @@ def anchors(pdf: bytes) -> dict[str, int]:
 
 
 def squash(text: str) -> str:
-    """``text`` without whitespace, as titles are compared with a page's text."""
-    return "".join(text.split())
+    """``text`` without whitespace, math letters as plain ones (𝐻 as H): titles compared with a page's text."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 def page_texts(pdf: bytes) -> list[str]:
@@ -159,6 +178,7 @@ def print_page(page: Page, site: Path, chapter: Chapter, pdf_options: dict, solu
     found = page.evaluate(PREPARE, {"solutions": solutions, "pages": pages,
                                     "placeholder": None if final else PLACEHOLDER})
     page.evaluate("document.fonts.ready")
+    chapter.overflow = page.evaluate(OVERFLOW)
     chapter.title = found["title"]
     chapter.sections = [{"id": h["ids"][0], "title": h["title"]} for h in found["headings"] if h["level"] == 2]
     chapter.pdf = page.pdf(**pdf_options)
@@ -233,9 +253,10 @@ def render(page: Page, text: str, pdf_options: dict) -> bytes:
     return page.pdf(**pdf_options)
 
 
-def build(site: Path, out: Path, paper: str, solutions: bool) -> list[Path]:
-    """Print the book and each chapter into ``out``; returns the files written."""
+def build(site: Path, out: Path, paper: str, solutions: bool) -> tuple[list[Path], dict[str, list[str]]]:
+    """Print the book and each chapter into ``out``: the files written, and what sticks out of each page's column."""
     name, width, height = PAPERS[paper]
+    column = (width - MARGIN["left"] - MARGIN["right"]) * 96 / 25.4  # CSS px: media queries see the paper
     options = {"format": name, "print_background": True,
                "margin": {side: f"{mm}mm" for side, mm in MARGIN.items()}}
     with sync_playwright() as playwright:
@@ -244,22 +265,25 @@ def build(site: Path, out: Path, paper: str, solutions: bool) -> list[Path]:
         context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
                       else route.abort())
         page = context.new_page()
+        page.set_viewport_size({"width": round(column), "height": 1000})
         page.emulate_media(media="print", color_scheme="light")
         chapters = [Chapter(n) for n in toctree(page, site)]
         for chapter in chapters:  # first printing: where every anchor lands
             print_page(page, site, chapter, options, solutions, {c.name: 0 for c in chapters}, final=False)
-        numbers = book_pages(chapters)
-        for chapter in chapters:  # second printing: the links say their page
-            before = (chapter.pages, chapter.anchors)
-            print_page(page, site, chapter, options, solutions, numbers, final=True)
-            if (chapter.pages, chapter.anchors) != before:
-                sys.exit(f"make pdf: {chapter.name} moved when its page numbers were printed; "
-                         "the placeholders must take the numbers' width")
+        for _ in range(MAX_PRINTINGS):  # then the links say their page, until no page moves
+            numbers = book_pages(chapters)
+            for chapter in chapters:
+                print_page(page, site, chapter, options, solutions, numbers, final=True)
+            if book_pages(chapters) == numbers:
+                break
+        else:
+            sys.exit(f"make pdf: the pages still moved after {MAX_PRINTINGS} printings with their numbers")
         front = render(page, front_matter(chapters, numbers, solutions, name), {**options, "margin": None})
         heads = render(page, running_heads(chapters, width, height), {"width": f"{width}mm", "height": f"{height}mm",
                                                                       "print_background": False})
         browser.close()
-    return write(chapters, numbers, front, heads, out, solutions)
+    overflow = {chapter.name: chapter.overflow for chapter in chapters if chapter.overflow}
+    return write(chapters, numbers, front, heads, out, solutions), overflow
 
 
 def write(chapters: list[Chapter], numbers: dict[str, int], front: bytes, heads: bytes, out: Path,
@@ -310,7 +334,9 @@ def main() -> None:
     if not (args.site / "index.html").is_file():
         sys.exit(f"make pdf: no built site in {args.site}; run `make html` first")
     start = time.perf_counter()
-    written = build(args.site.resolve(), args.out, args.paper, args.solutions)
+    written, overflow = build(args.site.resolve(), args.out, args.paper, args.solutions)
+    for name, items in overflow.items():
+        print(f"make pdf: warning: {name}: wider than the text column: {'; '.join(items[:5])}")
     print(f"make pdf: {len(written)} PDFs in {args.out} ({written[0].name}: the whole course) "
           f"in {time.perf_counter() - start:.1f} s")
 
