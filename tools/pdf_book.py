@@ -22,12 +22,15 @@ import io
 import sys
 import time
 import unicodedata
+import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pypdfium2
 from playwright.sync_api import Page, sync_playwright
-from pypdf import PdfReader, PdfWriter
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, IndirectObject, NameObject
 
 import rnn_notes
 
@@ -286,6 +289,30 @@ def build(site: Path, out: Path, paper: str, solutions: bool) -> tuple[list[Path
     return write(chapters, numbers, front, heads, out, solutions), overflow
 
 
+def relink(page: PageObject, chapter: str, target: Callable[[str], IndirectObject | None]) -> None:
+    """Point ``page``'s links into the site (file:// addresses, the chapter's named anchors) at
+    ``target("page.html#id")``, a page of the same PDF, or drop them when it gives None."""
+    kept = ArrayObject()
+    for ref in page.get("/Annots") or []:
+        annot = ref.get_object()
+        uri = str(annot["/A"].get("/URI", "")) if "/A" in annot else ""
+        if uri.startswith("file:"):
+            parts = urllib.parse.urlsplit(uri)
+            key = Path(urllib.parse.unquote(parts.path)).name + (f"#{parts.fragment}" if parts.fragment else "")
+        elif isinstance(annot.get("/Dest"), str):
+            key = f"{chapter}#{annot['/Dest'].removeprefix('/')}"
+        else:
+            kept.append(ref)  # an external address
+            continue
+        found = target(key)
+        if found is not None:
+            annot.pop("/A", None)
+            annot[NameObject("/Dest")] = ArrayObject([found, NameObject("/Fit")])
+            kept.append(ref)
+    if "/Annots" in page:
+        page[NameObject("/Annots")] = kept
+
+
 def write(chapters: list[Chapter], numbers: dict[str, int], front: bytes, heads: bytes, out: Path,
           solutions: bool) -> list[Path]:
     """The book (front matter, then each chapter stamped with its heads) and each chapter's pages."""
@@ -305,21 +332,30 @@ def write(chapters: list[Chapter], numbers: dict[str, int], front: bytes, heads:
         for section in chapter.sections:
             number = numbers.get(f"{chapter.name}#{section['id']}", numbers[chapter.name])
             book.add_outline_item(title=section["title"], page_number=first + number - 1, parent=parent)
-    book.add_metadata({"/Title": chapters[0].title, "/Subject": f"rnn_notes {rnn_notes.__version__}"})
     suffix = "-soluciones" if solutions else ""
-    written = [out / f"rnn_notes{suffix}.pdf"]
-    with written[0].open("wb") as handle:
-        book.write(handle)
-    for chapter in chapters[1:]:
+    written = []
+    for chapter in chapters[1:]:  # a handout's links into the site go nowhere: its text says the page
         part = PdfWriter()
         start = starts[chapter.name]
         for index in range(start, start + chapter.pages):
-            part.add_page(book.pages[index])
+            relink(part.add_page(book.pages[index]), chapter.name, lambda key: None)
         part.add_metadata({"/Title": chapter.title, "/Subject": f"rnn_notes {rnn_notes.__version__}"})
-        path = out / f"{Path(chapter.name).stem}{suffix}.pdf"
-        with path.open("wb") as handle:
+        written.append(out / f"{Path(chapter.name).stem}{suffix}.pdf")
+        with written[-1].open("wb") as handle:
             part.write(handle)
-        written.append(path)
+
+    def target(key: str) -> IndirectObject | None:
+        """The book's page for a link into the site, if the book prints it."""
+        number = numbers.get(key, numbers.get(key.split("#")[0]))
+        return None if number is None else book.pages[first + number - 1].indirect_reference
+
+    for chapter in chapters:
+        for index in range(starts[chapter.name], starts[chapter.name] + chapter.pages):
+            relink(book.pages[index], chapter.name, target)
+    book.add_metadata({"/Title": chapters[0].title, "/Subject": f"rnn_notes {rnn_notes.__version__}"})
+    written.insert(0, out / f"rnn_notes{suffix}.pdf")
+    with written[0].open("wb") as handle:
+        book.write(handle)
     return written
 
 
