@@ -303,3 +303,20 @@ def test_every_font_is_embedded(editions):
                 assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor), f"p. {number}: {font.get('/BaseFont')}"
                 checked += 1
         assert checked > 100
+
+
+def test_no_link_leads_to_a_local_file(editions):
+    """Links into the site become the book's own pages (a handout drops them); none names this machine's files."""
+    for edition in editions.values():
+        for path in edition.folder.glob("*.pdf"):
+            reader = PdfReader(path)
+            internal = 0
+            for page in reader.pages:
+                for annot in page.get("/Annots") or []:
+                    annot = annot.get_object()
+                    if "/A" in annot:
+                        assert str(annot["/A"].get("/URI", "")).startswith(("http:", "https:", "mailto:")), path.name
+                    else:
+                        assert reader.get_page_number(annot["/Dest"][0].get_object()) not in (None, -1), path.name
+                        internal += 1
+            assert internal > 100 if path == edition.book else internal == 0, path.name
