@@ -1,6 +1,6 @@
 # `make html` builds the site, `make test` runs the tests, `make serve` rebuilds on each save
 # (http://127.0.0.1:8000), `make dist` builds the rnn_notes wheel, `make bench` times the
-# build, `make lock` rewrites the lock (requirements.txt); all set up .venv/ first.
+# build, `make pdf` prints the built site as PDFs (_build/pdf/), `make lock` rewrites the lock (requirements.txt); all set up .venv/ first.
 PYTHON ?= python3
 # An extra package index for pip, not a default. On Linux, pip's torch is the CUDA build (GBs);
 # the CPU-only one: make TORCH_INDEX=https://download.pytorch.org/whl/cpu html
@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 KERNEL_CONFIG := $(VENV)/etc/ipython/ipython_kernel_config.py
 SPHINXOPTS ?=
 
-.PHONY: html test serve dist bench lock clean clean-cache python-matches-venv
+.PHONY: html test serve dist bench pdf lock clean clean-cache python-matches-venv
 
 # -j auto: notebooks execute in parallel, one worker per core.
 SPHINX_HTML = $(BIN)/sphinx-build -j auto -c . -b html -nW --keep-going $(SPHINXOPTS) docs _build/html
@@ -45,6 +45,14 @@ dist: $(STAMP)
 # Timings for this machine (not a test): builds throwaway copies, never touches _build/.
 bench: $(STAMP) $(KERNEL_CONFIG)
 	PYTHONPATH=_ext:tools $(BIN)/python benchmarks/bench.py
+
+# The print edition, from the built site (run `make html` first), offline, with Debian's Chromium
+# (tools/pdf_book.py): _build/pdf/rnn_notes.pdf, the whole course, and one PDF per chapter.
+# SOLUTIONS=1: the instructors' edition (files named *-soluciones.pdf); PAPER=letter for US Letter.
+PAPER ?= a4
+SOLUTIONS ?=
+pdf: $(STAMP)
+	$(BIN)/python tools/pdf_book.py --paper $(PAPER) $(if $(SOLUTIONS),--solutions)
 
 PYTHON_MISSING = { echo "error: '$(PYTHON)' not found; install Python 3.11 or run: make PYTHON=/path/to/python3.11"; exit 1; }
 PY_VERSION = import sys; print(sys.version)

@@ -17,6 +17,7 @@ import time
 import timeit
 from pathlib import Path
 
+import pdf_book  # tools/, on PYTHONPATH (`make bench`)
 import torch
 from site_copy import ROOT, Build, build, copy_project, notebook_pages  # tools/, on PYTHONPATH (`make bench`)
 from torch import nn
@@ -136,6 +137,16 @@ def suite_figures(source: Path) -> tuple[float, str]:
     return seconds, done.stdout.strip().splitlines()[-1].strip("= ")
 
 
+def pdf_seconds(source: Path) -> float:
+    """Seconds `make pdf` takes to print the student edition of a copy's site (built from the copied cache)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        project = copy_project(Path(tmp) / "pdf", source, with_cache=True)
+        checked(build(project))
+        start = time.perf_counter()
+        pdf_book.build(project / "_build" / "html", Path(tmp) / "pdf-out", "a4", solutions=False)
+        return time.perf_counter() - start
+
+
 def verdict(ok: bool) -> str:
     """PASS or FAIL."""
     return "PASS" if ok else "FAIL"
@@ -153,6 +164,7 @@ def main() -> None:
     import_seconds, drawing = figure_costs(args.runs)
     site = site_figures(args.source.resolve(), args.runs)
     suite = None if args.no_suite else suite_figures(args.source.resolve())
+    pdf = pdf_seconds(args.source.resolve())
     cold_ratio = site["cold"] / site["summed"] if site["summed"] else float("inf")
     noop_ratio = site["noop"] / site["cold"]
     rnn_ratio = manual / layer
@@ -167,6 +179,7 @@ def main() -> None:
     print(f"  {SERIES_PAGE} execution (cold build)  {site['series']:7.1f} s  target <= {SERIES_TARGET:.0f} s           "
           f"{verdict(site['series'] <= SERIES_TARGET)}")
     print(f"  rebuild after a prose edit        {site['prose']:7.1f} s  ({site['prose_runs']} executed; {site['edited']})")
+    print(f"  make pdf (student edition, A4)    {pdf:7.1f} s  target <= cold build     {verdict(pdf <= site['cold'])}")
     if suite is not None:
         seconds, summary = suite
         print(f"  test suite, as make test runs it  {seconds:7.1f} s  target <= {SUITE_TARGET:.0f} s         "
