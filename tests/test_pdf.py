@@ -330,4 +330,4 @@ def test_each_lab_prints_as_its_note_and_static_table(site, editions):
             assert squash(lab.select_one(".lab-note").get_text()) in edition.text  # where the lab is on the site
             for cell in lab.select("table.lab-static td"):
                 assert squash(cell.get_text()) in edition.text
-        assert squash("Laboratorio: la capa en el navegador") not in edition.text  # the form is not printed
+        assert squash("Todo ceros") not in edition.text  # the form (its preset buttons) is not printed

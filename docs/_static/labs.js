@@ -112,8 +112,8 @@
 
   // -- The labs: the loop (data-lab="rnn"), the gates ("lstm", "gru") ------------------------
 
-  const GATE_NAMES = {i: "Puerta de entrada i", f: "Puerta de olvido f", g: "Candidata g", o: "Puerta de salida o",
-                      r: "Puerta de reinicio r", z: "Puerta de actualización z", n: "Candidata n"};
+  const GATE_NAMES = {i: "Puerta de entrada i", f: "Puerta de olvido f", g: "Candidato g", o: "Puerta de salida o",
+                      r: "Puerta de reinicio r", z: "Puerta de actualización z", n: "Candidato n"};
 
   const PIECES = [  // the step's terms, as the page names them
     ["xw", "xₜ W_ihᵀ", "término de entrada sin sesgo"],
