@@ -44,7 +44,10 @@ def read_inventory(site: Path) -> dict[str, dict[str, str]]:
 
 
 def parse(page: Path) -> BeautifulSoup | None:
-    """Parse one HTML file of the site, or return None when it does not exist."""
+    """Parse one HTML file of the site, or return None when it does not exist.
+
+    The tree is shared by every caller in the process (cached): read it, or ``copy.copy`` it before changing it.
+    """
     if not page.is_file():
         return None
     stat = page.stat()
