@@ -24,7 +24,9 @@ import rnn_notes
 from rnn_notes.exercises import EXERCISES
 from site_contract import parse
 
-pytestmark = pytest.mark.slow
+# One worker prints the two editions once for every test here (`--dist loadgroup`), instead of
+# each worker printing them at the same time.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("pdf")]
 
 MM = 72 / 25.4  # PDF points per millimetre
 SPACE = re.compile(r"\s+")
