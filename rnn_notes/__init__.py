@@ -39,7 +39,7 @@ from .figures import (
     unrolled_network,
 )
 from .gru import GRUGates, gru_gates, manual_gru
-from .labs import lab, lab_data
+from .labs import gradient_lab, gradient_lab_data, lab, lab_data
 from .layer import StepTrace, Weights, layer_weights, manual_rnn, trace_rnn
 from .lstm import (
     LSTMGates,
@@ -93,6 +93,8 @@ __all__ = [
     "forget_products",
     "format_vector",
     "gate_blocks",
+    "gradient_lab",
+    "gradient_lab_data",
     "gru_cell",
     "gru_gates",
     "gru_parameter_rows",

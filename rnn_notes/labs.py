@@ -18,8 +18,12 @@ import torch
 from torch import Tensor, nn
 
 from . import _checks, _layout
+from .bptt import jacobian_norms
+from .display import spanish_number
 
 DECIMALS = 4  # what the static table and the lab show; the lab keeps every digit in data-value
+DIGITS = 3  # the gradient lab's norms span many powers of ten: 4 significant digits, as spanish_number writes them
+MAX_SCALE = 2.0  # the gradient lab's largest scale of W_hh: beyond it relu's norms pass 10^7 (see gradient_lab_data)
 KINDS: dict[type[nn.RNNBase], str] = {nn.RNN: "rnn", nn.LSTM: "lstm", nn.GRU: "gru"}
 PARAMETERS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
 
@@ -119,6 +123,45 @@ def lab_data(module: nn.RNNBase, x: Tensor, h0: Tensor | None = None, c0: Tensor
     return data
 
 
+def gradient_lab_data(rnn: nn.RNN, x: Tensor, max_scale: float = MAX_SCALE) -> dict:
+    """The gradient lab's data: ``weights``, ``x`` ``(T, H_in)`` and ``norms``, the norm of ∂h_T/∂h_t for t = 0..T.
+
+    ``rnn`` is a one-layer, one-direction ``nn.RNN`` with biases, tanh or relu, started from h_0 = 0.
+    The norms are :func:`~rnn_notes.jacobian_norms` of the layer as it is (scale 1), in float64
+    on a copy; the browser recomputes them for any scale of W_hh up to ``max_scale``, any length
+    up to T and either activation. ``max_scale`` bounds what the lab offers: with relu the norms
+    grow like the scale to the power T, and past about 10^7 float64 no longer keeps them to 1e-6.
+    """
+    if not isinstance(rnn, nn.RNN):
+        raise TypeError(f"gradient_lab_data needs an nn.RNN, got {type(rnn).__name__}")
+    rnn = _checks.one_layer(rnn, "gradient_lab_data")
+    if not rnn.bias:
+        raise ValueError("gradient_lab_data needs a layer with biases, got bias=False")
+    max_scale = _checks.positive("max_scale", max_scale)
+    x = _checks.floating("x", x)
+    if x.dim() != 2 or x.shape[1] != rnn.input_size or x.shape[0] < 1:
+        raise ValueError(f"x must be one sequence (T, H_in) = (T, {rnn.input_size}) with T >= 1, got shape {tuple(x.shape)}")
+    double = deepcopy(rnn).double()
+    norms = jacobian_norms(double, x.double().unsqueeze(0 if rnn.batch_first else 1)).flip(0)  # entry k is t = T - k
+    return {
+        "kind": "gradient",
+        "input_size": rnn.input_size,
+        "hidden_size": rnn.hidden_size,
+        "nonlinearity": rnn.nonlinearity,
+        "weights": {name: p.detach().double().tolist() for name, p in zip(PARAMETERS, _layout.parameters(rnn, 0, False))},
+        "x": x.double().tolist(),
+        "scale": 1.0,
+        "max_scale": float(max_scale),
+        "norms": norms.tolist(),
+    }
+
+
+def gradient_lab(rnn: nn.RNN, x: Tensor, *, where: str, max_scale: float = MAX_SCALE) -> Lab:
+    """The gradient lab of ``rnn`` on ``x`` (see :func:`gradient_lab_data`) as a cell output; ``where`` names its place."""
+    _where(where)
+    return Lab(gradient_lab_data(rnn, x, max_scale), where)
+
+
 def _fixed(value: float, decimals: int = DECIMALS) -> str:
     """``value`` with ``decimals`` decimals and a point, as the lab writes it (``-0.0000`` is ``0.0000``)."""
     text = f"{value:.{decimals}f}"
@@ -138,20 +181,26 @@ class Lab:
 
     def __repr__(self) -> str:
         """What plain text shows: where the interactive lab is."""
-        return _note(self.where)
+        return _note(self.where, self.data["kind"])
 
 
-def _note(where: str) -> str:
+def _note(where: str, kind: str) -> str:
     """The Spanish sentence that says where the interactive lab is."""
-    return (f"En el sitio ({where}), esta tabla es un laboratorio: cambias la entrada y ves cambiar cada número. "
+    change = "la escala de W_hh, la longitud o la activación" if kind == "gradient" else "la entrada"
+    return (f"En el sitio ({where}), esta tabla es un laboratorio: cambias {change} y ves cambiar cada número. "
             "Aquí se muestran los números de la página.")
 
 
 def lab(module: nn.RNNBase, x: Tensor, h0: Tensor | None = None, c0: Tensor | None = None, *, where: str) -> Lab:
     """The lab of ``module`` on ``x`` (see :func:`lab_data`) as a cell output; ``where`` names its place on the site."""
+    _where(where)
+    return Lab(lab_data(module, x, h0, c0), where)
+
+
+def _where(where: object) -> None:
+    """Refuse a ``where`` that names no place."""
     if not isinstance(where, str) or not where.strip():
         raise TypeError(f"where must be a non-empty str naming the lab's page, got {where!r}")
-    return Lab(lab_data(module, x, h0, c0), where)
 
 
 def _static_table(data: dict) -> str:
@@ -173,10 +222,21 @@ def _static_table(data: dict) -> str:
             f'<thead><tr><th scope="col"></th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
+def _gradient_table(data: dict) -> str:
+    """The gradient lab without JavaScript: the norm of ∂h_T/∂h_t for t = 0..T, at the page's scale."""
+    steps = len(data["norms"]) - 1
+    rows = "".join(f'<tr><th scope="row">{t}</th><td>{spanish_number(v, DIGITS)}</td></tr>'
+                   for t, v in enumerate(data["norms"]))
+    caption = (f"σ = {spanish_number(data['scale'], 2)}, {data['nonlinearity']}, T = {steps}: "
+               "la norma de ∂h<sub>T</sub>/∂h<sub>t</sub>")
+    return (f'<table class="lab-static"><caption>{caption}</caption><thead><tr><th scope="col">t</th>'
+            f'<th scope="col">‖∂h<sub>T</sub>/∂h<sub>t</sub>‖</th></tr></thead><tbody>{rows}</tbody></table>')
+
+
 def _lab_html(data: dict, where: str) -> str:
     """The lab's HTML: ``<div class="lab" data-lab=...>`` with the note, the static table and the JSON data."""
     payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")  # nothing can close the <script>
     return (f'<div class="lab" data-lab="{html.escape(data["kind"])}">'
-            f'<p class="lab-note">{html.escape(_note(where))}</p>'
-            f"{_static_table(data)}"
+            f'<p class="lab-note">{html.escape(_note(where, data["kind"]))}</p>'
+            f"{_gradient_table(data) if data['kind'] == 'gradient' else _static_table(data)}"
             f'<script type="application/json" class="lab-data">{payload}</script></div>')

@@ -1,94 +1,13 @@
 /* The site's labs (rnn_notes.labs writes their data into the page): change the input, watch every number change.
-   Plain JavaScript, numbers in float64, nothing fetched. Each <div class="lab" data-lab="..."> holds a static
+   Plain JavaScript, nothing fetched; the numbers come from labs-compute.js (float64), the gradient lab from
+   labs-gradient.js. Each <div class="lab" data-lab="..."> holds a static
    table (what a reader without JavaScript sees) and its data as JSON; this file replaces the table by the lab.
    Testing contract: inputs <input type="number" name="x[t][i]"> (t, i from 1) and "h0[j]"; outputs
    <output name="h[t][j]">, gates "gate[t][name][j]"; every output follows the "input" event. */
 (function () {
   "use strict";
 
-  const DECIMALS = 4;
-
-  // -- Numbers ---------------------------------------------------------------------------
-
-  function fixed(value) {
-    const text = value.toFixed(DECIMALS);
-    return Number(text) === 0 ? (0).toFixed(DECIMALS) : text;
-  }
-
-  function matvec(matrix, vector) {  // (W v)_j = sum_k W[j][k] v[k]
-    return matrix.map(row => row.reduce((sum, w, k) => sum + w * vector[k], 0));
-  }
-
-  function add(...vectors) {
-    return vectors[0].map((_, j) => vectors.reduce((sum, v) => sum + v[j], 0));
-  }
-
-  function mulberry32(seed) {  // a tiny seeded generator: the same seed, the same "random" input
-    let a = seed >>> 0;
-    return function () {
-      a = (a + 0x6D2B79F5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
-  // -- The layers, step by step ---------------------------------------------------------
-
-  function rnnSteps(w, xs, h0) {
-    const steps = [];
-    let h = h0;
-    for (const x of xs) {
-      const xw = matvec(w.weight_ih, x), hw = matvec(w.weight_hh, h);
-      const z = add(add(xw, w.bias_ih), add(hw, w.bias_hh));  // a_t + r_t, as on the page
-      const next = z.map(Math.tanh);
-      steps.push({hPrev: h, xw: xw, bih: w.bias_ih, hw: hw, bhh: w.bias_hh, z: z, h: next});
-      h = next;
-    }
-    return steps;
-  }
-
-  const sigmoid = v => 1 / (1 + Math.exp(-v));
-
-  function blocks(stacked, names) {  // PyTorch stacks the gates' blocks in its order: i, f, g, o or r, z, n
-    const size = stacked.length / names.length;
-    return Object.fromEntries(names.map((name, k) => [name, stacked.slice(k * size, (k + 1) * size)]));
-  }
-
-  function lstmSteps(w, xs, h0, c0, forgetBias) {
-    const names = ["i", "f", "g", "o"];
-    const W = blocks(w.weight_ih, names), U = blocks(w.weight_hh, names);
-    const b = blocks(w.bias_ih, names), d = blocks(w.bias_hh, names);
-    const steps = [];
-    let h = h0, c = c0;
-    for (const x of xs) {
-      const pre = name => add(add(matvec(W[name], x), b[name]), add(matvec(U[name], h), d[name]));
-      const gates = {i: pre("i").map(sigmoid), f: add(pre("f"), h.map(() => forgetBias)).map(sigmoid),
-                     g: pre("g").map(Math.tanh), o: pre("o").map(sigmoid)};
-      c = add(gates.f.map((f, j) => f * c[j]), gates.i.map((i, j) => i * gates.g[j]));
-      h = gates.o.map((o, j) => o * Math.tanh(c[j]));
-      steps.push({gates: gates, c: c, h: h});
-    }
-    return steps;
-  }
-
-  function gruSteps(w, xs, h0) {
-    const names = ["r", "z", "n"];
-    const W = blocks(w.weight_ih, names), U = blocks(w.weight_hh, names);
-    const b = blocks(w.bias_ih, names), d = blocks(w.bias_hh, names);
-    const steps = [];
-    let h = h0;
-    for (const x of xs) {
-      const fromX = name => add(matvec(W[name], x), b[name]), fromH = name => add(matvec(U[name], h), d[name]);
-      const r = add(fromX("r"), fromH("r")).map(sigmoid), z = add(fromX("z"), fromH("z")).map(sigmoid);
-      const hn = fromH("n");
-      const n = fromX("n").map((v, j) => Math.tanh(v + r[j] * hn[j]));
-      h = n.map((v, j) => (1 - z[j]) * v + z[j] * h[j]);
-      steps.push({gates: {r: r, z: z, n: n}, h: h});
-    }
-    return steps;
-  }
+  const {fixed, mulberry32, rnnSteps, lstmSteps, gruSteps, builders} = window.RnnLabs;  // labs-compute.js
 
   // -- DOM helpers -------------------------------------------------------------------------
 
@@ -285,11 +204,11 @@
     return {form: form, update: update};
   }
 
-  const BUILDERS = {rnn: buildLab, lstm: buildLab, gru: buildLab};
+  Object.assign(builders, {rnn: buildLab, lstm: buildLab, gru: buildLab});
 
   function start() {
     for (const root of document.querySelectorAll("div.lab[data-lab]")) {
-      const build = BUILDERS[root.dataset.lab], source = root.querySelector("script.lab-data");
+      const build = builders[root.dataset.lab], source = root.querySelector("script.lab-data");
       if (!build || !source || root.dataset.ready) continue;
       const lab = build(root, JSON.parse(source.textContent));
       for (const old of root.querySelectorAll(".lab-static, .lab-note")) old.hidden = true;
@@ -299,6 +218,8 @@
     }
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  Object.assign(window.RnnLabs, {el, sub});  // for labs-gradient.js
+  // Deferred scripts run before DOMContentLoaded: every lab's builder is registered by then.
+  if (document.readyState === "complete") start();
+  else document.addEventListener("DOMContentLoaded", start);
 })();

@@ -1,0 +1,124 @@
+/* The gradient lab (data-lab="gradient", on gradientes): scale W_hh, choose the length T and the activation,
+   and watch the norm of ∂h_T/∂h_t for t = T..0, as numbers and on a logarithmic plot. The numbers come from
+   labs-compute.js (float64); rnn_notes.labs writes the page's layer into the page. Testing contract: inputs
+   "scale", "steps" (number fields) and "nonlinearity" (a select); outputs <output name="norm[t]">, t = 0..T,
+   and "summary"; each follows the "input" event. */
+(function () {
+  "use strict";
+
+  const {spanish, jacobianNorms, builders, el} = window.RnnLabs;
+  const SVG = "http://www.w3.org/2000/svg";
+  const DIGITS = 3;  // 4 significant digits, as the page's static table
+
+  function svg(tag, attributes, text) {
+    const node = document.createElementNS(SVG, tag);
+    for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  const power = k => spanish(10 ** k, 0).replace(/^1·/, "");  // 10⁻³; 1 for k = 0
+
+  function plot(figure, norms, width) {  // the norm against t, on a logarithmic axis
+    const T = norms.length - 1, height = 210, left = 52, right = 14, top = 12, bottom = 40;
+    const logs = norms.map(v => (v > 0 ? Math.log10(v) : null)), finite = logs.filter(v => v !== null);
+    const lo = Math.min(0, Math.floor(Math.min(...finite))), hi = Math.max(0, Math.ceil(Math.max(...finite)));
+    const span = Math.max(1, hi - lo), every = Math.ceil(span / 5);
+    const x = t => left + (T ? (t / T) * (width - left - right) : (width - left - right) / 2);
+    const y = v => top + ((hi - (v === null ? lo : v)) / span) * (height - top - bottom);
+    figure.replaceChildren();
+    figure.setAttribute("viewBox", `0 0 ${width} ${height}`);
+    figure.setAttribute("width", width);
+    figure.setAttribute("height", height);
+    for (let k = hi; k >= lo; k -= every) {
+      figure.append(svg("line", {x1: left, x2: width - right, y1: y(k), y2: y(k), class: k === 0 ? "lab-axis" : "lab-grid"}),
+                    svg("text", {x: left - 6, y: y(k) + 4, "text-anchor": "end"}, power(k)));
+    }
+    const stride = Math.max(1, Math.ceil(T / Math.max(1, Math.floor((width - left - right) / 32))));
+    for (let t = 0; t <= T; t += stride) figure.append(svg("text", {x: x(t), y: height - bottom + 16, "text-anchor": "middle"}, String(t)));
+    figure.append(svg("text", {x: (left + width - right) / 2, y: height - 6, "text-anchor": "middle"}, "paso t"),
+                  svg("polyline", {points: logs.map((v, t) => `${x(t)},${y(v)}`).join(" "), class: "lab-line"}));
+    logs.forEach((v, t) => figure.append(svg("circle", {cx: x(t), cy: y(v), r: 3, class: v === null ? "lab-zero" : "lab-dot"})));
+  }
+
+  function buildGradient(root, data) {
+    const most = data.x.length;
+    const form = el("form", {class: "lab-form", "aria-label": "Laboratorio: el gradiente a través de los pasos"});
+    form.addEventListener("submit", event => event.preventDefault());
+    const number = (name, value, attributes, label) =>
+      el("input", Object.assign({type: "number", name: name, value: String(value), "aria-label": label, class: "lab-seed"}, attributes));
+    const ranges = [];  // each number field's slider: the slider writes the field, update() writes the slider
+    const slider = (field, label) => {
+      const range = el("input", {type: "range", min: field.min, max: field.max, step: field.step, value: field.value,
+                                 "aria-label": label});
+      range.addEventListener("input", () => { field.value = range.value; });  // then the form's listener updates
+      ranges.push([field, range]);
+      return range;
+    };
+    const scale = number("scale", data.scale, {min: "0", max: String(data.max_scale), step: "0.05"},
+                         "Escala de W_hh: número que multiplica la matriz");
+    const steps = number("steps", most, {min: "1", max: String(most), step: "1"}, "Longitud de la secuencia, T");
+    const activation = el("select", {name: "nonlinearity", "aria-label": "Activación de la capa"},
+      ...["tanh", "relu"].map(name => el("option", {value: name}, name)));
+    activation.value = data.nonlinearity;
+    const choose = (s, n, act) => () => {
+      scale.value = String(s); steps.value = String(n); activation.value = act;
+      scale.dispatchEvent(new Event("input", {bubbles: true}));
+    };
+    const button = (text, action) => {
+      const b = el("button", {type: "button"}, text);
+      b.addEventListener("click", action);
+      return b;
+    };
+    const controls = el("div", {class: "lab-controls"},
+      el("label", {}, el("span", {}, "σ, escala de W", el("sub", {}, "hh"), ":"), scale, slider(scale, "Escala de W_hh (deslizador)")),
+      el("label", {}, "T, pasos: ", steps, slider(steps, "Longitud de la secuencia, T (deslizador)")),
+      el("label", {}, "activación: ", activation));
+    const presets = el("div", {class: "lab-presets", role: "group", "aria-label": "Ajustes de ejemplo"},
+      button("La de la página", choose(data.scale, most, data.nonlinearity)),
+      button("σ = 0,5", choose(0.5, most, "tanh")),
+      button("relu, σ = 1,5", choose(1.5, most, "relu")));
+    const figure = svg("svg", {class: "lab-plot", role: "img"});
+    const summary = el("output", {name: "summary", "aria-live": "polite", "aria-label": "Resumen del laboratorio"});
+    const grid = el("div", {class: "lab-norms"});
+    const outputs = [];
+    for (let t = 0; t <= most; t++) {
+      const output = el("output", {name: `norm[${t}]`, "aria-label": `Norma de la derivada de h_T respecto de h_${t}`});
+      outputs.push(output);
+      grid.append(el("span", {class: "lab-norm"}, el("span", {}, `t = ${t}: `), output));
+    }
+
+    function read(field, low, high, fallback) {  // an empty, half-typed or out-of-range field: the nearest valid value
+      const value = Number(field.value);
+      return field.value === "" || !Number.isFinite(value) ? fallback : Math.min(high, Math.max(low, value));
+    }
+
+    function update() {
+      const s = read(scale, 0, data.max_scale, data.scale), T = Math.round(read(steps, 1, most, most));
+      const norms = jacobianNorms(data.weights, data.x.slice(0, T), activation.value, s).reverse();  // t = 0..T
+      outputs.forEach((output, t) => {
+        output.parentElement.hidden = t > T;
+        output.value = t > T ? "" : spanish(norms[t], DIGITS);
+        if (t <= T) output.dataset.value = String(norms[t]); else delete output.dataset.value;
+      });
+      for (const [field, range] of ranges) range.value = field.value;
+      const first = spanish(norms[0], DIGITS);
+      summary.value = `σ = ${spanish(s, 2)}, ${activation.value}, T = ${T}. En t = 0, la norma vale ${first}` +
+        (norms[0] < 1e-2 ? ": el gradiente se desvanece." : norms[0] > 1e2 ? ": el gradiente explota." : ".");
+      figure.setAttribute("aria-label", `Gráfica, en escala logarítmica, de la norma de ∂h_T/∂h_t frente al paso t, ` +
+        `de t = 0 a t = ${T}: vale 1 en t = ${T} y ${first} en t = 0.`);
+      plot(figure, norms, Math.max(260, Math.round(form.clientWidth - 16)));
+    }
+
+    form.addEventListener("input", update);
+    form.addEventListener("change", update);  // a select reports "change" when chosen with the keyboard
+    window.addEventListener("resize", update);
+    form.append(controls, presets, el("p", {class: "lab-summary"}, summary),
+                el("p", {class: "lab-caption"}, "La norma de ∂h", el("sub", {}, "T"), "/∂h", el("sub", {}, "t"),
+                   " frente al paso t, en escala logarítmica:"), figure,
+                el("p", {class: "lab-caption"}, "La norma de ∂h", el("sub", {}, "T"), "/∂h", el("sub", {}, "t"), " en cada paso:"), grid);
+    return {form: form, update: update};
+  }
+
+  builders.gradient = buildGradient;
+})();
