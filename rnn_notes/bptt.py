@@ -8,14 +8,14 @@ layer and one direction
 The loss is L = Σ_t g_t · h_t + g_n · h_T, where g_t is step t's slice of ``grad_output`` and g_n
 the layer's slice of ``grad_h_n``. Going back from t = T to t = 1:
 
-    δ_t = ∂L/∂h_t = g_t + c_t,          c_T = g_n,   c_t = W_hhᵀ ε_{t+1}  (t < T)
-    ε_t = ∂L/∂z_t = act'(z_t) ⊙ δ_t,    tanh'(z_t) = 1 − h_t²,   relu'(z_t) = [z_t > 0] = [h_t > 0]
+    δ_t = ∂ℒ/∂h_t = g_t + c_t,          c_T = g_n,   c_t = W_hhᵀ ε_{t+1}  (t < T)
+    ε_t = ∂ℒ/∂z_t = act'(z_t) ⊙ δ_t,    tanh'(z_t) = 1 − h_t²,   relu'(z_t) = [z_t > 0] = [h_t > 0]
 
 so δ_t adds the step's own output gradient g_t to what the later steps send back, c_t. The
 weights are used at every step, so their gradients are sums over t of outer products:
 
-    ∂L/∂W_ih = Σ_t ε_t x_tᵀ,    ∂L/∂W_hh = Σ_t ε_t h_{t-1}ᵀ,    ∂L/∂b_ih = ∂L/∂b_hh = Σ_t ε_t,
-    ∂L/∂x_t = W_ihᵀ ε_t,         ∂L/∂h_0 = W_hhᵀ ε_1.
+    ∂ℒ/∂W_ih = Σ_t ε_t x_tᵀ,    ∂ℒ/∂W_hh = Σ_t ε_t h_{t-1}ᵀ,    ∂ℒ/∂b_ih = ∂ℒ/∂b_hh = Σ_t ε_t,
+    ∂ℒ/∂x_t = W_ihᵀ ε_t,         ∂ℒ/∂h_0 = W_hhᵀ ε_1.
 
 Both biases enter z_t as a plain sum, so they get identical gradients. With several layers, the
 x-gradient of one layer is the ``grad_output`` of the layer below; the reverse direction runs the
@@ -100,7 +100,7 @@ def _steps_back(
 def _backward_run(
     run: _Run, grad_states: Tensor, grad_last: Tensor, derivative: Callable[[Tensor], Tensor]
 ) -> tuple[dict[str, Tensor], Tensor, Tensor]:
-    """Parameter gradients, ∂L/∂inputs and ∂L/∂h_0 of one layer and direction."""
+    """Parameter gradients, ∂ℒ/∂inputs and ∂ℒ/∂h_0 of one layer and direction."""
     steps = _steps_back(run.states, grad_states, grad_last, run.weights.w_hh, derivative)
     eps = torch.stack([e for *_, e in steps][::-1])  # ε_t for every step, (seq, batch, hidden)
     h_prev = torch.cat([run.h0.unsqueeze(0), run.states[:-1]])
@@ -117,7 +117,7 @@ def _backward_run(
 def _backward(
     rnn: nn.RNN, runs: list[_Run], grad_seq: Tensor, grad_h_n: Tensor
 ) -> tuple[dict[str, Tensor], Tensor, Tensor]:
-    """From the top layer down: parameter gradients, ∂L/∂x and ∂L/∂h0, time first."""
+    """From the top layer down: parameter gradients, ∂ℒ/∂x and ∂ℒ/∂h0, time first."""
     derivative, hidden = DERIVATIVES[rnn.nonlinearity], rnn.hidden_size
     grads, grad_h0 = {}, torch.zeros_like(grad_h_n)
     per_layer = len(_layout.directions(rnn))
@@ -191,9 +191,9 @@ class BackStep:
     h: Tensor  # h_t
     grad_output: Tensor  # g_t, the step's own output gradient
     carried: Tensor  # c_t: W_hhᵀ ε_{t+1}, or g_n (grad_h_n) at t = T
-    delta: Tensor  # δ_t = g_t + c_t = ∂L/∂h_t
+    delta: Tensor  # δ_t = g_t + c_t = ∂ℒ/∂h_t
     derivative: Tensor  # act'(z_t)
-    pre_activation_grad: Tensor  # ε_t = act'(z_t) ⊙ δ_t = ∂L/∂z_t
+    pre_activation_grad: Tensor  # ε_t = act'(z_t) ⊙ δ_t = ∂ℒ/∂z_t
 
 
 def _one_sequence(rnn: nn.RNN, x: Tensor, h0: Tensor | None) -> tuple[Tensor, Tensor, bool]:

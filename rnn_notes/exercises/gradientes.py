@@ -20,7 +20,7 @@ def jacobian_from_a_nonzero_state() -> Tensor:
 
 @exercise("gradientes-solo-final")
 def weight_hh_grad_of_a_last_state_loss() -> Tensor:
-    """∂L/∂W_hh, shape (2, 2), for L = ½‖h_T − (0.5, −0.5)‖² on the seed layer and sequence."""
+    """∂ℒ/∂W_hh, shape (2, 2), for ℒ = ½‖h_T − (0.5, −0.5)‖² on the seed layer and sequence."""
     rnn, x = seed_rnn(), seed_sequence().unsqueeze(0)
     _, h_n = rnn(x)
     loss = 0.5 * ((h_n[0, 0] - torch.tensor([0.5, -0.5])) ** 2).sum()
@@ -30,11 +30,11 @@ def weight_hh_grad_of_a_last_state_loss() -> Tensor:
 
 @exercise("gradientes-paso-menor")
 def step_of_smallest_pre_activation_grad() -> int:
-    """The step t (from 1) whose ε_t = ∂L/∂z_t has the smallest norm, for L = ½ Σ_t ‖h_t‖²."""
+    """The step t (from 1) whose ε_t = ∂ℒ/∂z_t has the smallest norm, for ℒ = ½ Σ_t ‖h_t‖²."""
     rnn, x = seed_rnn(), seed_sequence()
     w_ih, w_hh, b_ih, b_hh = (p.detach() for p in rnn.parameters())
     h, pre_activations, states = torch.zeros(2), [], []
-    for x_t in x:  # z_t as tensors of their own, so that autograd gives ∂L/∂z_t
+    for x_t in x:  # z_t as tensors of their own, so that autograd gives ∂ℒ/∂z_t
         z = (w_ih @ x_t + b_ih + w_hh @ h + b_hh).requires_grad_()
         h = torch.tanh(z)
         pre_activations.append(z)
