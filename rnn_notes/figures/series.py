@@ -9,8 +9,8 @@ from torch import Tensor
 
 from .. import _checks
 from ..series import MONTHS, SEASONS, History, celsius, season_index
-from ._draw import ACCENTS, FONT_SIZE, SMALL, WIDTH_PT
-from ._svg import INK, SiteFigure, import_matplotlib, site_figure
+from ._draw import ACCENTS, SMALL, label_axes, plot_axes, styled
+from ._svg import INK, SiteFigure, site_figure
 
 # The Spanish the figures show. Keys are English; values may use str.format fields.
 TEXT = {
@@ -51,19 +51,6 @@ TEXT = {
 }
 
 
-def _axes(height: float) -> tuple[object, object]:
-    """A figure WIDTH_PT wide, one axes: ticks in ink and the site's small size, no top or right spine."""
-    import_matplotlib()  # matplotlib only when drawing (a lazy import), without its font-cache log
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(WIDTH_PT / 72, height / 72), layout="constrained")
-    ax = fig.add_subplot()
-    ax.tick_params(labelsize=SMALL, color=INK, labelcolor=INK)
-    for spine in ("top", "right"):
-        ax.spines[spine].set_visible(False)
-    return fig, ax
-
-
 # One colour per method in every figure of the chapter; other names take the accents left.
 COLOURS = {"nn.RNN": ACCENTS[0], "nn.LSTM": ACCENTS[1], "nn.GRU": ACCENTS[2], "media estacional": ACCENTS[3],
            "persistencia": INK}
@@ -78,12 +65,12 @@ def _colours(names: Iterable[str]) -> list[str]:
     return [colour or next(spare) for colour in fixed]
 
 
-def _legend(ax: object, columns: int) -> None:
-    """A frameless legend above the plot, in the site's small size and ink."""
-    ax.legend(fontsize=SMALL, frameon=False, labelcolor=INK, ncols=columns, loc="lower center",
-              bbox_to_anchor=(0.5, 1.0))
+def _above(columns: int) -> dict:
+    """The options of a legend above the plot, in ``columns`` columns (size, ink and no frame come from the style)."""
+    return {"ncols": columns, "loc": "lower center", "bbox_to_anchor": (0.5, 1.0)}
 
 
+@styled
 def split_series(dates: Sequence[datetime.date], lines: Mapping[str, Tensor],
                  parts: Mapping[str, datetime.date]) -> SiteFigure:
     """Daily ``lines`` over ``dates``, a tick per year, and a vertical line where each of ``parts`` but the first starts."""
@@ -93,7 +80,7 @@ def split_series(dates: Sequence[datetime.date], lines: Mapping[str, Tensor],
         raise ValueError(f"lines must map 1..{len(ACCENTS)} names to tensors, one value per date")
     if not isinstance(parts, Mapping) or not all(isinstance(d, datetime.date) for d in parts.values()):
         raise ValueError("parts must map names to the datetime.date each part starts")
-    fig, ax = _axes(230)
+    fig, ax = plot_axes(230)
     found = []
     for colour, (name, values) in zip(_colours(lines), lines.items()):
         values = _checks.floating(f"lines[{name!r}]", values)
@@ -108,13 +95,12 @@ def split_series(dates: Sequence[datetime.date], lines: Mapping[str, Tensor],
         raise ValueError("every part must start on one of dates, in order")
     for k, ((name, start), first) in enumerate(zip(parts.items(), starts)):
         if k:
-            ax.axvline(first, color=INK, lw=1.0, ls=":")
-        ax.text(first + 8, 1.0, name, transform=ax.get_xaxis_transform(), fontsize=SMALL, color=INK, va="top")
+            ax.axvline(first, lw=1.0, ls=":")
+        ax.text(first + 8, 1.0, name, transform=ax.get_xaxis_transform(), fontsize=SMALL, va="top")
     years = [k for k, d in enumerate(dates) if (d.month, d.day) == (1, 1)]
     ax.set_xticks(years, [str(dates[k].year) for k in years])
     ax.set_xlim(0, len(dates) - 1)
-    ax.set_ylabel("°C", fontsize=FONT_SIZE, color=INK)
-    _legend(ax, len(lines))
+    label_axes(ax, None, "°C", **_above(len(lines)))
     ends = starts[1:] + [len(dates)]
     items = [TEXT["split_part"].format(name=name, start=start.isoformat(), days=end - first)
              for (name, start), first, end in zip(parts.items(), starts, ends)]
@@ -123,11 +109,12 @@ def split_series(dates: Sequence[datetime.date], lines: Mapping[str, Tensor],
     return site_figure(fig, alt, TEXT["split_caption"])
 
 
+@styled
 def learning_curves(histories: Mapping[str, Sequence[History]], scale: float, seeds: Sequence[int]) -> SiteFigure:
     """Training (dashed) and validation (solid) loss per epoch, times ``scale`` (°C), one colour per model name."""
     if not isinstance(histories, Mapping) or not histories or len(histories) > len(ACCENTS):
         raise ValueError(f"histories must map 1..{len(ACCENTS)} names to lists of History")
-    fig, ax = _axes(230)
+    fig, ax = plot_axes(230)
     items = []
     for colour, (name, runs) in zip(_colours(histories), histories.items()):
         if len(runs) != len(seeds) or not all(isinstance(h, History) for h in runs):
@@ -142,16 +129,15 @@ def learning_curves(histories: Mapping[str, Sequence[History]], scale: float, se
                 name=name, seed=seed, epochs=len(history.val_loss), best=celsius(history.best_val_loss * scale),
                 best_epoch=history.best_epoch, first=celsius(history.train_loss[0] * scale),
                 last=celsius(history.train_loss[-1] * scale)))
-    ax.plot([], [], color=INK, lw=0.9, ls="--", label=TEXT["train"])
-    ax.plot([], [], color=INK, lw=1.4, label=TEXT["validation"])
+    ax.plot([], [], lw=0.9, ls="--", label=TEXT["train"])
+    ax.plot([], [], lw=1.4, label=TEXT["validation"])
     ax.xaxis.get_major_locator().set_params(integer=True)  # epochs are whole numbers
-    ax.set_xlabel(TEXT["epoch"], fontsize=FONT_SIZE, color=INK)
-    ax.set_ylabel(TEXT["mae"], fontsize=FONT_SIZE, color=INK)
-    _legend(ax, 3)
+    label_axes(ax, TEXT["epoch"], TEXT["mae"], **_above(3))
     alt = TEXT["curves_alt"].format(runs=len(items), items="; ".join(items))
     return site_figure(fig, alt, TEXT["curves_caption"])
 
 
+@styled
 def forecast_year(dates: Sequence[datetime.date], truth: Tensor, predictions: Mapping[str, Tensor]) -> SiteFigure:
     """The measured series over ``dates`` in ink and each prediction in an accent colour, months in Spanish."""
     truth = _checks.floating("truth", truth)
@@ -159,9 +145,9 @@ def forecast_year(dates: Sequence[datetime.date], truth: Tensor, predictions: Ma
         raise ValueError(f"dates must be one datetime.date per value of truth ({len(truth)}), got {len(dates)}")
     if not isinstance(predictions, Mapping) or not predictions or len(predictions) > len(ACCENTS):
         raise ValueError(f"predictions must map 1..{len(ACCENTS)} names to tensors like truth")
-    fig, ax = _axes(230)
+    fig, ax = plot_axes(230)
     days = list(range(len(dates)))
-    ax.plot(days, truth.tolist(), color=INK, lw=0.8, label=TEXT["truth"], gid="truth")
+    ax.plot(days, truth.tolist(), lw=0.8, label=TEXT["truth"], gid="truth")
     items = []
     for colour, (name, values) in zip(_colours(predictions), predictions.items()):
         values = _checks.floating(f"predictions[{name!r}]", values)
@@ -172,31 +158,30 @@ def forecast_year(dates: Sequence[datetime.date], truth: Tensor, predictions: Ma
     starts = [k for k, d in enumerate(dates) if d.day == 1]
     ax.set_xticks(starts, [MONTHS[dates[k].month - 1] for k in starts])
     ax.set_xlim(0, len(dates) - 1)
-    ax.set_ylabel(TEXT["temp"], fontsize=FONT_SIZE, color=INK)
-    _legend(ax, 1 + len(predictions))
+    label_axes(ax, None, TEXT["temp"], **_above(1 + len(predictions)))
     alt = TEXT["year_alt"].format(first=dates[0].isoformat(), last=dates[-1].isoformat(), n=len(dates),
                                   low=celsius(truth.min().item(), 1), high=celsius(truth.max().item(), 1),
                                   items="; ".join(items))
     return site_figure(fig, alt, TEXT["year_caption"])
 
 
+@styled
 def season_errors(months: Tensor, errors: Mapping[str, Tensor]) -> SiteFigure:
     """Bars of each method's mean absolute error (°C) in each season; ``errors`` are absolute errors per day."""
     season = season_index(months)
     if not isinstance(errors, Mapping) or not errors or len(errors) > len(ACCENTS) + 1:
         raise ValueError(f"errors must map 1..{len(ACCENTS) + 1} names to tensors of absolute errors")
-    fig, ax = _axes(230)
+    fig, ax = plot_axes(230)
     width = 0.8 / len(errors)
     table = {}
     for k, (colour, (name, error)) in enumerate(zip(_colours(errors), errors.items())):
         error = _checks.floating(f"errors[{name!r}]", error)
         _checks.shape(f"errors[{name!r}]", error, tuple(months.shape), "one absolute error per day")
         table[name] = [error[season == s].mean().item() for s in range(len(SEASONS))]
-        ax.bar([s - 0.4 + width * (k + 0.5) for s in range(len(SEASONS))], table[name], width,
+        ax.bar([s - 0.4 + width * (k + 0.5) for s in range(len(SEASONS))], table[name], width, linewidth=0,
                color=colour, label=name, gid=f"season-{name}")
     ax.set_xticks(range(len(SEASONS)), SEASONS)
-    ax.set_ylabel(TEXT["mae"], fontsize=FONT_SIZE, color=INK)
-    _legend(ax, 3)
+    label_axes(ax, None, TEXT["mae"], **_above(3))
     items = [TEXT["season_item"].format(season=s, days=int((season == k).sum()),
                                         values=", ".join(f"{name} {celsius(v[k])}" for name, v in table.items()))
              for k, s in enumerate(SEASONS)]
