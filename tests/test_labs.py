@@ -372,7 +372,9 @@ FITS = """(root) => {
 def test_the_lab_fits_the_column(lab, width):
     kind, page, selector = lab
     page.set_viewport_size({"width": width, "height": 900})
-    page.wait_for_timeout(100)  # the loop lab redraws its figure on "resize"
+    page.wait_for_function("""(root) => [...document.querySelectorAll(`${root} svg`)]  // redrawn on "resize"
+      .every(svg => svg.getBoundingClientRect().right <= svg.closest("form").getBoundingClientRect().right)""",
+                           arg=selector, timeout=2000)
     measured = page.evaluate(FITS, selector)
     assert measured["page"] <= 0 and measured["outside"] == [] and measured["small"] == [], measured
     if kind == "rnn":
