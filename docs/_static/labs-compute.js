@@ -6,9 +6,9 @@
 
   const DECIMALS = 4;
 
-  function fixed(value) {  // what the loop and gates labs show: 4 decimals, "-0.0000" is "0.0000"
-    const text = value.toFixed(DECIMALS);
-    return Number(text) === 0 ? (0).toFixed(DECIMALS) : text;
+  function fixed(value, decimals = DECIMALS) {  // what the loop and gates labs show: 4 decimals, "-0.0000" is "0.0000"
+    const text = value.toFixed(decimals);
+    return Number(text) === 0 ? (0).toFixed(decimals) : text;
   }
 
   const SUPERSCRIPT = {"-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹"};

@@ -29,6 +29,66 @@
     output.dataset.value = String(value);
   }
 
+  const SVG = "http://www.w3.org/2000/svg";
+
+  function svg(tag, attributes, ...children) {  // as el(), in SVG's namespace
+    const node = document.createElementNS(SVG, tag);
+    for (const [name, value] of Object.entries(attributes || {})) node.setAttribute(name, value);
+    for (const child of children) node.append(child);
+    return node;
+  }
+
+  function contentWidth(element) {  // the width inside the padding, in CSS px
+    const style = getComputedStyle(element);
+    return element.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  }
+
+  // -- The unrolled network (the loop lab): one box per step, the chosen step highlighted ---------
+
+  const FIGURE_DECIMALS = 2;  // short enough for a phone's column; the tables keep every lab's 4
+  const LINE = 14;  // px between the figure's lines of 12 px text
+  const SUBSCRIPT = "₀₁₂₃₄₅₆₇₈₉";
+  const named = (base, t) => base + [...String(t)].map(d => SUBSCRIPT[d]).join("");  // h, 2 -> h₂
+  const vector = values => `(${values.map(v => fixed(v, FIGURE_DECIMALS)).join(", ")})`;
+
+  function arrow(x1, y1, x2, y2) {  // a line ending in a head at (x2, y2)
+    const angle = Math.atan2(y2 - y1, x2 - x1), back = a => [x2 - 7 * Math.cos(a), y2 - 7 * Math.sin(a)];
+    return svg("g", {class: "lab-arrow"}, svg("line", {x1: x1, y1: y1, x2: back(angle)[0], y2: back(angle)[1]}),
+               svg("polygon", {points: [[x2, y2], back(angle + 0.45), back(angle - 0.45)].map(p => p.join(",")).join(" ")}));
+  }
+
+  function column(x, top, name, t, values) {  // a state's name over its components, one a line, centred on x
+    return [svg("text", {x: x, y: top, "text-anchor": "middle", class: "lab-name"}, named(name, t)),
+            ...values.map((v, j) => svg("text", {x: x, y: top + LINE * (j + 1), "text-anchor": "middle", class: "lab-value",
+                                                 "data-t": t, "data-j": j + 1}, fixed(v, FIGURE_DECIMALS)))];
+  }
+
+  function drawUnrolled(figure, steps, current, available) {
+    // Top to bottom: h_t and its values, an arrow up from the box, the box of step t, an arrow up from x_t.
+    // As wide as the column (text at its size on a phone), but no step wider than 170 px on a screen.
+    const T = steps.length, H = steps[0].h.length, left = 46, width = Math.min(available, left + 170 * T);
+    const boxTop = LINE * (H + 1) + 26, boxHeight = 34, middle = boxTop + boxHeight / 2, height = boxTop + boxHeight + 44;
+    const step = (width - left) / T, box = Math.min(90, step - 34);
+    figure.replaceChildren();
+    for (const [name, value] of [["viewBox", `0 0 ${width} ${height}`], ["width", width], ["height", height]]) figure.setAttribute(name, value);
+    figure.append(...column(left / 2 - 4, middle - (LINE * (H + 1)) / 2 + 10, "h", 0, steps[0].hPrev));
+    steps.forEach((s, k) => {
+      const t = k + 1, centre = left + step * (t - 0.5), from = t === 1 ? left - 4 : centre - step + box / 2;
+      figure.append(svg("g", {class: t === current ? "lab-step lab-current" : "lab-step", "data-t": t},
+        arrow(from, middle, centre - box / 2, middle),  // h_{t-1} into the box
+        svg("rect", {x: centre - box / 2, y: boxTop, width: box, height: boxHeight, rx: 4, class: "lab-box", "data-t": t}),
+        svg("text", {x: centre, y: middle + 4, "text-anchor": "middle"}, `t = ${t}`),
+        arrow(centre, boxTop + boxHeight + 24, centre, boxTop + boxHeight),  // x_t up into the box
+        svg("text", {x: centre, y: height - 6, "text-anchor": "middle", class: "lab-name"}, named("x", t)),
+        arrow(centre, boxTop, centre, LINE * (H + 1) + 2),  // h_t out of the box
+        ...column(centre, 12, "h", t, s.h)));
+    });
+    const chosen = steps[current - 1];
+    figure.setAttribute("aria-label", `Red desenrollada de ${T} pasos, con el paso t = ${current} resaltado: ` +
+      `entran ${named("x", current)} y ${named("h", current - 1)} = ${vector(chosen.hPrev)}; ` +
+      `sale ${named("h", current)} = ${vector(chosen.h)}.`);
+  }
+
   // -- The labs: the loop (data-lab="rnn"), the gates ("lstm", "gru") ------------------------
 
   const GATE_NAMES = {i: "Puerta de entrada i", f: "Puerta de olvido f", g: "Candidato g", o: "Puerta de salida o",
@@ -161,8 +221,9 @@
       }
       pieceBody.append(row);
     }
+    const figure = svg("svg", {class: "lab-unrolled", role: "img"});
     const stepper = el("div", {class: "lab-stepper"},
-      el("p", {class: "lab-stepper-bar"}, previous, " ", status, " ", nextButton),
+      el("p", {class: "lab-stepper-bar"}, previous, " ", status, " ", nextButton), figure,
       el("table", {class: "lab-table lab-pieces"}, el("thead", {}, pieceHead), pieceBody));
 
     function read(name) {
@@ -196,11 +257,13 @@
       previous.disabled = current === 1;
       nextButton.disabled = current === T;
       for (const cell of table.querySelectorAll("[data-t]")) cell.classList.toggle("lab-current", Number(cell.dataset.t) === current);
+      drawUnrolled(figure, steps, current, Math.max(240, Math.floor(contentWidth(form))));
     }
 
     form.addEventListener("input", update);
+    if (data.kind === "rnn") window.addEventListener("resize", update);  // the figure takes the column's width
     form.append(bar, h0, ...extras, table);
-    if (data.kind === "rnn") form.append(el("p", {class: "lab-caption"}, "Paso a paso: cada pieza de hₜ en el paso elegido."), stepper);
+    if (data.kind === "rnn") form.append(el("p", {class: "lab-caption"}, "Paso a paso: la red desenrollada, con el paso elegido resaltado, y cada pieza de hₜ en ese paso."), stepper);
     return {form: form, update: update};
   }
 
@@ -218,7 +281,7 @@
     }
   }
 
-  Object.assign(window.RnnLabs, {el, sub});  // for labs-gradient.js
+  Object.assign(window.RnnLabs, {el, sub, svg});  // for labs-gradient.js
   // Deferred scripts run before DOMContentLoaded: every lab's builder is registered by then.
   if (document.readyState === "complete") start();
   else document.addEventListener("DOMContentLoaded", start);
