@@ -6,16 +6,8 @@
 (function () {
   "use strict";
 
-  const {spanish, jacobianNorms, builders, el} = window.RnnLabs;
-  const SVG = "http://www.w3.org/2000/svg";
+  const {spanish, jacobianNorms, builders, el, svg, contentWidth} = window.RnnLabs;  // labs-compute.js, labs.js
   const DIGITS = 3;  // 4 significant digits, as the page's static table
-
-  function svg(tag, attributes, text) {
-    const node = document.createElementNS(SVG, tag);
-    for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
 
   const power = k => spanish(10 ** k, 0).replace(/^1·/, "");  // 10⁻³; 1 for k = 0
 
@@ -107,7 +99,7 @@
         (norms[0] < 1e-2 ? ": el gradiente se desvanece." : norms[0] > 1e2 ? ": el gradiente explota." : ".");
       figure.setAttribute("aria-label", `Gráfica, en escala logarítmica, de la norma de ∂h_T/∂h_t frente al paso t, ` +
         `de t = 0 a t = ${T}: vale 1 en t = ${T} y ${first} en t = 0.`);
-      plot(figure, norms, Math.max(260, Math.round(form.clientWidth - 16)));
+      plot(figure, norms, Math.max(200, Math.floor(contentWidth(form))));
     }
 
     form.addEventListener("input", update);

@@ -281,7 +281,7 @@
     }
   }
 
-  Object.assign(window.RnnLabs, {el, sub, svg});  // for labs-gradient.js
+  Object.assign(window.RnnLabs, {el, sub, svg, contentWidth});  // for labs-gradient.js
   // Deferred scripts run before DOMContentLoaded: every lab's builder is registered by then.
   if (document.readyState === "complete") start();
   else document.addEventListener("DOMContentLoaded", start);
