@@ -83,7 +83,9 @@ def opened(browser, site):
 
 @pytest.fixture
 def page(opened):
-    """The page, reloaded so each test starts from the lab's first view."""
+    """The page, reloaded (light, 1280 px) so each test starts from the lab's first view."""
+    opened.page.evaluate("localStorage.clear()")  # furo keeps the chosen theme there
+    opened.page.set_viewport_size({"width": 1280, "height": 900})
     opened.page.reload(wait_until="load")
     opened.page.wait_for_selector(f"{ROOT} form")
     return opened.page
