@@ -98,9 +98,12 @@ lock: $(STAMP)
 	mv requirements.txt.tmp requirements.txt
 
 # Notebook kernels log errors only: their "TCP without encryption" warning is noise here.
-$(KERNEL_CONFIG): $(STAMP)
+# The notebooks' kernels log nothing below CRITICAL: a cell's errors reach the build through its
+# outputs, and a kernel stopped mid-cell (a cell over nb_execution_timeout) would otherwise print
+# ZMQ tracebacks about the sockets its client has already closed.
+$(KERNEL_CONFIG): $(STAMP) Makefile
 	mkdir -p $(@D)
-	echo 'c.IPKernelApp.log_level = "ERROR"' > $@
+	echo 'c.IPKernelApp.log_level = "CRITICAL"' > $@
 
 # Keeps the notebook cache (.jupyter_cache/), so the next build executes nothing new.
 clean:

@@ -128,6 +128,26 @@ def test_failing_cells_fail_clearly_and_the_fixed_build_leaves_nothing_behind(tm
 
 
 @pytest.mark.slow
+def test_a_cell_over_the_timeout_is_named_with_the_setting_and_the_kernel_stops_quietly(tmp_path):
+    project = small_site(tmp_path, {"lento": ("import time\ntime.sleep(60)",)})
+    conf = project / "conf.py"
+    text = conf.read_text(encoding="utf-8")
+    assert "nb_execution_timeout = 120" in text
+    conf.write_text(text.replace("nb_execution_timeout = 120", "nb_execution_timeout = 2"), encoding="utf-8")
+    result = build(project)
+    assert result.returncode != 0
+    for noise in ("Traceback", "ZMQError", "KeyboardInterrupt"):  # the kernel, stopped mid-cell, used to print these
+        assert noise not in result.log, result.log
+    page = project / "docs" / "lento.md"
+    assert result.log.strip().splitlines()[-3:] == [
+        f"docs/lento.md:{line_of(page, 'time.sleep(60)')}: code cell 1 ran longer than nb_execution_timeout = 2 s "
+        "(conf.py) and was stopped",
+        "    in: time.sleep(60)",
+        "1 notebook page failed (docs/lento.md); the next build runs it again.",
+    ], result.log
+
+
+@pytest.mark.slow
 def test_clean_cache_and_a_damaged_cache_run_every_notebook_again(tmp_path):
     project = small_site(tmp_path, {"uno": (GOOD,), "dos": (GOOD,)})
     assert build(project).returncode == 0

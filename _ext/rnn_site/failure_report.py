@@ -38,8 +38,13 @@ _CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def failure_summary(source: Path, notebook: nbformat.NotebookNode, source_map: list[int] | None) -> list[str]:
-    """Where and why a notebook failed: ``path:line: code cell N failed: Error: message``, then the failing line."""
+def failure_summary(source: Path, notebook: nbformat.NotebookNode, source_map: list[int] | None,
+                    timeout: float | None = None) -> list[str]:
+    """Where and why a notebook failed: ``path:line: code cell N failed: Error: message``, then the failing line.
+
+    ``timeout``: the notebook was stopped after that many seconds in one cell (its error output
+    is then the KeyboardInterrupt the kernel got as it was shut down, not the reason).
+    """
     code_cells = 0
     for index, cell in enumerate(notebook.cells):
         code_cells += cell.cell_type == "code"
@@ -52,8 +57,12 @@ def failure_summary(source: Path, notebook: nbformat.NotebookNode, source_map: l
         failing = code[in_cell[0] - 1] if in_cell and 0 < in_cell[0] <= len(code) else None
         line = _source_line(source, source_map[index] if source_map and index < len(source_map) else None, failing)
         message = (errors[0].get("evalue") or "").strip().splitlines() or [""]
-        lines = [f"{source}{f':{line}' if line else ''}: code cell {code_cells} failed: {errors[0].get('ename')}: {message[0]}"]
-        lines += [f"    {text}" for text in [text for text in message[1:] if text.strip()][:3]]
+        where = f"{source}{f':{line}' if line else ''}: code cell {code_cells}"
+        if timeout is not None:
+            lines = [f"{where} ran longer than nb_execution_timeout = {timeout:g} s (conf.py) and was stopped"]
+        else:
+            lines = [f"{where} failed: {errors[0].get('ename')}: {message[0]}"]
+            lines += [f"    {text}" for text in [text for text in message[1:] if text.strip()][:3]]
         return lines + ([f"    in: {failing.strip()}"] if failing else [])
     return []
 
@@ -91,7 +100,8 @@ def failure_lines(app: Sphinx, failed: dict[str, dict]) -> list[str]:
         sources.append(source.as_posix())
         path = executed / f"{docname}.ipynb"
         notebook = nbformat.read(path, as_version=4) if path.is_file() else nbformat.v4.new_notebook()
-        summary = failure_summary(source, notebook, env.metadata.get(docname, {}).get("source_map"))
+        timeout = env.mystnb_config.execution_timeout if exec_data.get("error") == "CellTimeoutError" else None
+        summary = failure_summary(source, notebook, env.metadata.get(docname, {}).get("source_map"), timeout)
         lines += summary or [f"{source}: {exec_data.get('error')} (see {Path(app.outdir, 'reports', docname)}.err.log)"]
     pages, them = ("page", "it") if len(failed) == 1 else ("pages", "them")
     return lines + [red(bold(f"{len(failed)} notebook {pages} failed ({', '.join(sources)}); "
