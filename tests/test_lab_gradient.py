@@ -156,14 +156,34 @@ def test_the_keyboard_drives_every_control(page):
 
 
 @pytest.mark.browser
+def test_a_decimal_comma_and_out_of_range_values_are_read_and_said(page):
+    """A Spanish keyboard's 0,5 is 0.5; a scale past the range is marked and the summary names the value used."""
+    scale = page.locator(f'{ROOT} input[name="scale"]')
+    scale.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("0,5")
+    assert scale.input_value() == "0.5" and scale.get_attribute("aria-invalid") is None
+    check(page.evaluate(READ, ROOT), 0.5, X.shape[1], "tanh")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("5")
+    outputs = page.evaluate(READ, ROOT)
+    check(outputs, MAX_SCALE, X.shape[1], "tanh")
+    assert scale.get_attribute("aria-invalid") == "true"
+    assert "fuera de su intervalo" in outputs["summary"][0] and "σ = 2 " in outputs["summary"][0]
+    page.keyboard.press("Control+A")
+    page.keyboard.type("1.25")
+    assert scale.get_attribute("aria-invalid") is None and "σ = 1,25 " in page.evaluate(READ, ROOT)["summary"][0]
+
+
+@pytest.mark.browser
 def test_the_plot_draws_the_numbers(page):
-    """One point per step, t from left to right, higher for a larger norm; a Spanish description."""
+    """One point per step, t = T..0 from left to right (as the page's figure), higher for a larger norm; Spanish."""
     page.evaluate(SET, [ROOT, {"scale": "1.3", "steps": "12", "nonlinearity": "tanh"}])
     outputs = page.evaluate(READ, ROOT)
     points = page.evaluate(f"""() => [...document.querySelectorAll('{ROOT} svg circle')]
                               .map(c => [Number(c.getAttribute("cx")), Number(c.getAttribute("cy"))])""")
     norms = [float(outputs[f"norm[{t}]"][1]) for t in range(13)]
-    assert len(points) == 13 and [x for x, _ in points] == sorted(x for x, _ in points)
+    assert len(points) == 13 and [x for x, _ in points] == sorted((x for x, _ in points), reverse=True)  # t = T at the left
     for (_, y1), (_, y2), n1, n2 in zip(points, points[1:], norms, norms[1:]):
         assert (y1 > y2) == (n1 < n2), (y1, y2, n1, n2)  # SVG's y grows downwards
     label = page.locator(f"{ROOT} svg").get_attribute("aria-label")

@@ -22,7 +22,7 @@ from test_browser import LOCAL_SCHEMES, contrast, english_words, set_theme, visi
 
 TOLERANCE = 1e-6  # absolute: the bound for the values shown
 DECIMALS = 4
-FIGURE_DECIMALS = 2  # the unrolled network's values
+FIGURE_DECIMALS = 3  # the unrolled network's values
 TRIALS = 100
 MAX_BYTES = 60_000
 LABS = {"rnn": "bucle.html", "lstm": "lstm.html", "gru": "gru.html"}
@@ -319,6 +319,26 @@ def test_the_question_x2_to_zero_can_be_answered_with_the_keyboard(page):
     x = [[1.0] * 5, [0.0] * 5, [3.0] * 5]
     assert [float(v) for k, v in page.evaluate(READ_INPUTS, RNN_LAB).items() if k.startswith("x[2]")] == [0.0] * 5
     check(page.evaluate(READ_OUTPUTS, RNN_LAB), "rnn", x, ZEROS)
+
+
+@pytest.mark.browser
+@LOOP_LAB
+def test_a_comma_types_a_point_and_an_empty_field_is_marked_and_counts_as_zero(page):
+    field = page.locator(f'{RNN_LAB} input[name="x[1][1]"]')
+    field.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("0,5")  # a Spanish keyboard's decimal comma
+    assert field.input_value() == "0.5"
+    x = [[0.5] + [1.0] * 4, [2.0] * 5, [3.0] * 5]
+    check(page.evaluate(READ_OUTPUTS, RNN_LAB), "rnn", x, ZEROS)
+    assert page.evaluate(READ_OUTPUTS, RNN_LAB)["warning"][0] == ""
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Backspace")
+    outputs = page.evaluate(READ_OUTPUTS, RNN_LAB)
+    check(outputs, "rnn", [[0.0] + [1.0] * 4, [2.0] * 5, [3.0] * 5], ZEROS)
+    assert field.get_attribute("aria-invalid") == "true" and "cuenta como 0" in outputs["warning"][0]
+    page.keyboard.type("1")
+    assert field.get_attribute("aria-invalid") is None and page.evaluate(READ_OUTPUTS, RNN_LAB)["warning"][0] == ""
 
 
 # -- Every lab: names, widths, themes, requests, size, without JavaScript, the notebook -----

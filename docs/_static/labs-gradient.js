@@ -6,31 +6,35 @@
 (function () {
   "use strict";
 
-  const {spanish, jacobianNorms, builders, el, svg, contentWidth} = window.RnnLabs;  // labs-compute.js, labs.js
+  const {spanish, jacobianNorms, builders, el, svg, contentWidth, mark} = window.RnnLabs;  // labs-compute.js, labs.js
   const DIGITS = 3;  // 4 significant digits, as the page's static table
 
   const power = k => spanish(10 ** k, 0).replace(/^1·/, "");  // 10⁻³; 1 for k = 0
+  const decimal = v => String(Math.round(v * 100) / 100).replace(".", ",");  // σ as a reader writes it: 0,5
+
+  // The vertical axis is fixed, so two settings compare at a glance: from 10⁻¹² (smaller norms sit on the
+  // bottom line, hollow) to 10⁸ (MAX_SCALE keeps every norm below it). Like the page's figure, the steps
+  // run backwards from the left: t = T, where the norm is 1, then T - 1, ..., 0.
+  const LOW = -12, HIGH = 8, EVERY = 4;
 
   function plot(figure, norms, width) {  // the norm against t, on a logarithmic axis
     const T = norms.length - 1, height = 210, left = 52, right = 14, top = 12, bottom = 40;
-    const logs = norms.map(v => (v > 0 ? Math.log10(v) : null)), finite = logs.filter(v => v !== null);
-    const lo = Math.min(0, Math.floor(Math.min(...finite))), hi = Math.max(0, Math.ceil(Math.max(...finite)));
-    const span = Math.max(1, hi - lo), every = Math.ceil(span / 5);
-    const x = t => left + (T ? (t / T) * (width - left - right) : (width - left - right) / 2);
-    const y = v => top + ((hi - (v === null ? lo : v)) / span) * (height - top - bottom);
+    const logs = norms.map(v => (v > 0 ? Math.log10(v) : -Infinity));
+    const x = t => left + (T ? ((T - t) / T) * (width - left - right) : (width - left - right) / 2);
+    const y = v => top + ((HIGH - Math.max(LOW, v)) / (HIGH - LOW)) * (height - top - bottom);
     figure.replaceChildren();
     figure.setAttribute("viewBox", `0 0 ${width} ${height}`);
     figure.setAttribute("width", width);
     figure.setAttribute("height", height);
-    for (let k = hi; k >= lo; k -= every) {
+    for (let k = HIGH; k >= LOW; k -= EVERY) {
       figure.append(svg("line", {x1: left, x2: width - right, y1: y(k), y2: y(k), class: k === 0 ? "lab-axis" : "lab-grid"}),
                     svg("text", {x: left - 6, y: y(k) + 4, "text-anchor": "end"}, power(k)));
     }
     const stride = Math.max(1, Math.ceil(T / Math.max(1, Math.floor((width - left - right) / 32))));
-    for (let t = 0; t <= T; t += stride) figure.append(svg("text", {x: x(t), y: height - bottom + 16, "text-anchor": "middle"}, String(t)));
-    figure.append(svg("text", {x: (left + width - right) / 2, y: height - 6, "text-anchor": "middle"}, "paso t"),
+    for (let t = T; t >= 0; t -= stride) figure.append(svg("text", {x: x(t), y: height - bottom + 16, "text-anchor": "middle"}, String(t)));
+    figure.append(svg("text", {x: (left + width - right) / 2, y: height - 6, "text-anchor": "middle"}, "paso t, hacia atrás desde t = T"),
                   svg("polyline", {points: logs.map((v, t) => `${x(t)},${y(v)}`).join(" "), class: "lab-line"}));
-    logs.forEach((v, t) => figure.append(svg("circle", {cx: x(t), cy: y(v), r: 3, class: v === null ? "lab-zero" : "lab-dot"})));
+    logs.forEach((v, t) => figure.append(svg("circle", {cx: x(t), cy: y(v), r: 3, class: v < LOW ? "lab-zero" : "lab-dot"})));
   }
 
   function buildGradient(root, data) {
@@ -63,8 +67,9 @@
       return b;
     };
     const controls = el("div", {class: "lab-controls"},
-      el("label", {}, el("span", {}, "σ, escala de W", el("sub", {}, "hh"), ":"), scale, slider(scale, "Escala de W_hh (deslizador)")),
-      el("label", {}, "T, pasos: ", steps, slider(steps, "Longitud de la secuencia, T (deslizador)")),
+      el("label", {}, el("span", {}, "σ, escala de W", el("sub", {}, "hh"), `, de 0 a ${decimal(data.max_scale)}:`), scale,
+         slider(scale, "Escala de W_hh (deslizador)")),
+      el("label", {}, `T, pasos, de 1 a ${most}: `, steps, slider(steps, "Longitud de la secuencia, T (deslizador)")),
       el("label", {}, "activación: ", activation));
     const presets = el("div", {class: "lab-presets", role: "group", "aria-label": "Ajustes de ejemplo"},
       button("La de la página", choose(data.scale, most, data.nonlinearity)),
@@ -82,7 +87,9 @@
 
     function read(field, low, high, fallback) {  // an empty, half-typed or out-of-range field: the nearest valid value
       const value = Number(field.value);
-      return field.value === "" || !Number.isFinite(value) ? fallback : Math.min(high, Math.max(low, value));
+      const used = field.value === "" || !Number.isFinite(value) ? fallback : Math.min(high, Math.max(low, value));
+      mark(field, used === value);
+      return used;
     }
 
     function update() {
@@ -95,8 +102,12 @@
       });
       for (const [field, range] of ranges) range.value = field.value;
       const first = spanish(norms[0], DIGITS);
-      summary.value = `σ = ${spanish(s, 2)}, ${activation.value}, T = ${T}. En t = 0, la norma vale ${first}` +
-        (norms[0] < 1e-2 ? ": el gradiente se desvanece." : norms[0] > 1e2 ? ": el gradiente explota." : ".");
+      const fixedUp = [scale, steps].some(field => field.hasAttribute("aria-invalid"));
+      summary.value = (fixedUp ? "Un campo vacío o fuera de su intervalo (en rojo) toma el valor válido más cercano. " : "") +
+        `Con σ = ${decimal(s)}, ${activation.value} y T = ${T}, la norma en t = 0 vale ${first}: ` +
+        (norms[0] < 1e-2 ? "menos de una centésima, el gradiente se desvanece."
+          : norms[0] > 1e2 ? "más de cien, el gradiente explota."
+          : "entre una centésima y cien, ni se desvanece ni explota a esta distancia.");
       figure.setAttribute("aria-label", `Gráfica, en escala logarítmica, de la norma de ∂h_T/∂h_t frente al paso t, ` +
         `de t = 0 a t = ${T}: vale 1 en t = ${T} y ${first} en t = 0.`);
       plot(figure, norms, Math.max(200, Math.floor(contentWidth(form))));
@@ -107,7 +118,7 @@
     window.addEventListener("resize", update);
     form.append(controls, presets, el("p", {class: "lab-summary"}, summary),
                 el("p", {class: "lab-caption"}, "La norma de ∂h", el("sub", {}, "T"), "/∂h", el("sub", {}, "t"),
-                   " frente al paso t, en escala logarítmica:"), figure,
+                   " frente al paso t, en escala logarítmica (en el borde de abajo, hueco, lo que no llega a 10⁻¹²):"), figure,
                 el("p", {class: "lab-caption"}, "La norma de ∂h", el("sub", {}, "T"), "/∂h", el("sub", {}, "t"), " en cada paso:"), grid);
     return {form: form, update: update};
   }

@@ -45,7 +45,7 @@
 
   // -- The unrolled network (the loop lab): one box per step, the chosen step highlighted ---------
 
-  const FIGURE_DECIMALS = 2;  // short enough for a phone's column; the tables keep every lab's 4
+  const FIGURE_DECIMALS = 3;  // short enough for a phone's column, enough to see a change of 0.001; the tables keep every lab's 4
   const LINE = 14;  // px between the figure's lines of 12 px text
   const SUBSCRIPT = "₀₁₂₃₄₅₆₇₈₉";
   const named = (base, t) => base + [...String(t)].map(d => SUBSCRIPT[d]).join("");  // h, 2 -> h₂
@@ -226,12 +226,17 @@
       el("p", {class: "lab-stepper-bar"}, previous, " ", status, " ", nextButton), figure,
       el("table", {class: "lab-table lab-pieces"}, el("thead", {}, pieceHead), pieceBody));
 
+    let unreadable = 0;  // fields read as 0 in this update: the warning says so
     function read(name) {
-      const value = Number(form.elements[name].value);
-      return Number.isFinite(value) ? value : 0;  // an empty or half-typed field counts as 0
+      const field = form.elements[name], value = Number(field.value);
+      const ok = field.value !== "" && Number.isFinite(value);  // an empty or half-typed field counts as 0
+      mark(field, ok);
+      unreadable += !ok;
+      return ok ? value : 0;
     }
 
     function update() {
+      unreadable = 0;
       const xs = Array.from({length: T}, (_, t) => Array.from({length: n}, (_, i) => read(`x[${t + 1}][${i + 1}]`)));
       const start = Array.from({length: H}, (_, j) => read(`h0[${j + 1}]`));
       const steps = data.kind === "lstm"
@@ -260,14 +265,33 @@
       drawUnrolled(figure, steps, current, Math.max(240, Math.floor(contentWidth(form))));
     }
 
-    form.addEventListener("input", update);
-    if (data.kind === "rnn") window.addEventListener("resize", update);  // the figure takes the column's width
-    form.append(bar, h0, ...extras, table);
+    const warning = el("output", {name: "warning", class: "lab-warning", "aria-live": "polite", "aria-label": "Aviso"});
+    const updateAll = () => {
+      update();
+      warning.value = unreadable ? "Un campo vacío o que no es un número (en rojo) cuenta como 0." : "";
+    };
+    form.addEventListener("input", updateAll);
+    if (data.kind === "rnn") window.addEventListener("resize", updateAll);  // the figure takes the column's width
+    form.append(bar, h0, ...extras, warning, table);
+    if (data.gates) form.append(el("p", {class: "lab-caption"}, "Cada barra mide el valor de su puerta, de 0 a 1; la de un candidato, " +
+                                    "que va de −1 a 1, mide su valor absoluto, en gris si es negativo."));
     if (data.kind === "rnn") form.append(el("p", {class: "lab-caption"}, "Paso a paso: la red desenrollada, con el paso elegido resaltado, y cada pieza de hₜ en ese paso."), stepper);
-    return {form: form, update: update};
+    return {form: form, update: updateAll};
   }
 
   Object.assign(builders, {rnn: buildLab, lstm: buildLab, gru: buildLab});
+
+  function mark(field, ok) {  // a field the lab cannot read is outlined (labs.css) and says so to screen readers
+    if (ok) field.removeAttribute("aria-invalid");
+    else field.setAttribute("aria-invalid", "true");
+  }
+
+  function commaAsPoint(event) {  // a number field takes only a point; a Spanish keyboard's comma types one
+    if (event.key === "," && event.target.matches('input[type="number"]')) {
+      event.preventDefault();
+      document.execCommand("insertText", false, ".");
+    }
+  }
 
   function start() {
     for (const root of document.querySelectorAll("div.lab[data-lab]")) {
@@ -275,13 +299,15 @@
       if (!build || !source || root.dataset.ready) continue;
       const lab = build(root, JSON.parse(source.textContent));
       for (const old of root.querySelectorAll(".lab-static, .lab-note")) old.hidden = true;
+      lab.form.prepend(el("p", {class: "lab-help"}, "Escribe los decimales con punto o con coma: 0.5 o 0,5."));
+      root.addEventListener("keydown", commaAsPoint);
       root.append(lab.form);
       lab.update();
       root.dataset.ready = "true";
     }
   }
 
-  Object.assign(window.RnnLabs, {el, sub, svg, contentWidth});  // for labs-gradient.js
+  Object.assign(window.RnnLabs, {el, sub, svg, contentWidth, mark});  // for labs-gradient.js
   // Deferred scripts run before DOMContentLoaded: every lab's builder is registered by then.
   if (document.readyState === "complete") start();
   else document.addEventListener("DOMContentLoaded", start);
