@@ -94,13 +94,14 @@
   const GATE_NAMES = {i: "Puerta de entrada i", f: "Puerta de olvido f", g: "Candidato g", o: "Puerta de salida o",
                       r: "Puerta de reinicio r", z: "Puerta de actualización z", n: "Candidato n"};
 
-  const PIECES = [  // the step's terms, as the page names them
-    ["xw", "xₜ W_ihᵀ", "término de entrada sin sesgo"],
-    ["bih", "b_ih", "sesgo de la entrada"],
-    ["hw", "hₜ₋₁ W_hhᵀ", "término recurrente sin sesgo"],
-    ["bhh", "b_hh", "sesgo recurrente"],
-    ["z", "zₜ", "preactivación"],
-    ["h", "hₜ = tanh zₜ", "estado"],
+  const sup = text => el("sup", {}, text);
+  const PIECES = [  // the step's terms, written as the page's equations write them
+    ["xw", () => [...sub("x", "t"), " ", ...sub("W", "ih"), sup("⊤")], "término de entrada sin sesgo"],
+    ["bih", () => sub("b", "ih"), "sesgo de la entrada"],
+    ["hw", () => [...sub("h", "t−1"), " ", ...sub("W", "hh"), sup("⊤")], "término recurrente sin sesgo"],
+    ["bhh", () => sub("b", "hh"), "sesgo recurrente"],
+    ["z", () => sub("z", "t"), "preactivación"],
+    ["h", () => [...sub("h", "t"), " = tanh ", ...sub("z", "t")], "estado"],
   ];
 
   function presets(data) {
@@ -212,7 +213,7 @@
     const pieceBody = el("tbody");
     const pieceOut = {};
     for (const [key, label, description] of PIECES) {
-      const row = el("tr", {}, el("th", {scope: "row", title: description}, label));
+      const row = el("tr", {}, el("th", {scope: "row", title: description}, ...label()));
       pieceOut[key] = [];
       for (let j = 1; j <= H; j++) {
         const output = el("output", {name: `step[${key}][${j}]`, "aria-label": `${description}, componente ${j}`});
