@@ -169,10 +169,10 @@ def test_a_decimal_comma_and_out_of_range_values_are_read_and_said(page):
     outputs = page.evaluate(READ, ROOT)
     check(outputs, MAX_SCALE, X.shape[1], "tanh")
     assert scale.get_attribute("aria-invalid") == "true"
-    assert "fuera de su intervalo" in outputs["summary"][0] and "σ = 2 " in outputs["summary"][0]
+    assert "fuera de su intervalo" in outputs["summary"][0] and "σ = 2 (tanh)" in outputs["summary"][0]
     page.keyboard.press("Control+A")
     page.keyboard.type("1.25")
-    assert scale.get_attribute("aria-invalid") is None and "σ = 1,25 " in page.evaluate(READ, ROOT)["summary"][0]
+    assert scale.get_attribute("aria-invalid") is None and "σ = 1,25 (tanh)" in page.evaluate(READ, ROOT)["summary"][0]
 
 
 @pytest.mark.browser

@@ -104,7 +104,7 @@
       const first = spanish(norms[0], DIGITS);
       const fixedUp = [scale, steps].some(field => field.hasAttribute("aria-invalid"));
       summary.value = (fixedUp ? "Un campo vacío o fuera de su intervalo (en rojo) toma el valor válido más cercano. " : "") +
-        `Con σ = ${decimal(s)}, ${activation.value} y T = ${T}, la norma en t = 0 vale ${first}: ` +
+        `Con σ = ${decimal(s)} (${activation.value}) y T = ${T}, la norma en t = 0 vale ${first}: ` +
         (norms[0] < 1e-2 ? "menos de una centésima, el gradiente se desvanece."
           : norms[0] > 1e2 ? "más de cien, el gradiente explota."
           : "entre una centésima y cien, ni se desvanece ni explota a esta distancia.");
