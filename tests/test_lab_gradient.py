@@ -17,12 +17,10 @@ from bs4 import BeautifulSoup
 from torch import nn
 
 from rnn_notes import decay_layers, jacobian_norms, spanish_number
+from labs_support import MAX_BYTES, TOLERANCE, TRIALS
 from rnn_notes.labs import MAX_SCALE, gradient_lab, gradient_lab_data
 from test_browser import LOCAL_SCHEMES, contrast, english_words, set_theme, visit
 
-TOLERANCE = 1e-6
-TRIALS = 100
-MAX_BYTES = 60_000
 ROOT = 'div.lab[data-lab="gradient"]'
 LAYERS, X = decay_layers()  # what gradientes.md calls layers and decay_x, with its arguments' defaults
 
