@@ -30,8 +30,13 @@
       figure.append(svg("line", {x1: left, x2: width - right, y1: y(k), y2: y(k), class: k === 0 ? "lab-axis" : "lab-grid"}),
                     svg("text", {x: left - 6, y: y(k) + 4, "text-anchor": "end"}, power(k)));
     }
+    // Labels at t = T and t = 0 always (the norm is 1 at T; the summary speaks of t = 0), and at multiples of
+    // the stride between them, leaving out one too close to T.
     const stride = Math.max(1, Math.ceil(T / Math.max(1, Math.floor((width - left - right) / 32))));
-    for (let t = T; t >= 0; t -= stride) figure.append(svg("text", {x: x(t), y: height - bottom + 16, "text-anchor": "middle"}, String(t)));
+    const ticks = [];
+    for (let t = 0; t < T - stride / 2 || t === 0; t += stride) ticks.push(t);
+    if (ticks[ticks.length - 1] !== T) ticks.push(T);
+    for (const t of ticks) figure.append(svg("text", {x: x(t), y: height - bottom + 16, "text-anchor": "middle"}, String(t)));
     figure.append(svg("text", {x: (left + width - right) / 2, y: height - 6, "text-anchor": "middle"}, "paso t, hacia atrás desde t = T"),
                   svg("polyline", {points: logs.map((v, t) => `${x(t)},${y(v)}`).join(" "), class: "lab-line"}));
     logs.forEach((v, t) => figure.append(svg("circle", {cx: x(t), cy: y(v), r: 3, class: v < LOW ? "lab-zero" : "lab-dot"})));
@@ -85,7 +90,7 @@
       grid.append(el("span", {class: "lab-norm"}, el("span", {}, `t = ${t}: `), output));
     }
 
-    function read(field, low, high, fallback) {  // an empty, half-typed or out-of-range field: the nearest valid value
+    function read(field, low, high, fallback) {  // an empty or half-typed field: the page's value; out of range: the nearest end
       const value = Number(field.value);
       const used = field.value === "" || !Number.isFinite(value) ? fallback : Math.min(high, Math.max(low, value));
       mark(field, used === value);
@@ -103,7 +108,7 @@
       for (const [field, range] of ranges) range.value = field.value;
       const first = spanish(norms[0], DIGITS);
       const fixedUp = [scale, steps].some(field => field.hasAttribute("aria-invalid"));
-      summary.value = (fixedUp ? "Un campo vacío o fuera de su intervalo (en rojo) toma el valor válido más cercano. " : "") +
+      summary.value = (fixedUp ? "Un campo en rojo cuenta con otro valor: vacío, el de la página; fuera de su intervalo, el extremo más cercano. " : "") +
         `Con σ = ${decimal(s)} (${activation.value}) y T = ${T}, la norma en t = 0 vale ${first}: ` +
         (norms[0] < 1e-2 ? "menos de una centésima, el gradiente se desvanece."
           : norms[0] > 1e2 ? "más de cien, el gradiente explota."
