@@ -83,6 +83,20 @@ def test_published_links_list_each_link_with_its_section_title(course):
     assert items == {"index.html#cap": ("Capítulo", "#cap"), "index.html#cap-paso": ("Un paso", "#cap-paso")}
 
 
+def test_published_links_follow_the_contents_and_keep_math_and_code_in_titles(rootdir, tmp_path_factory):
+    other = "---\norphan: true\n---\n(otra)=\n# Otra\n\n(otra-forma)=\n## La forma {math}`D \\cdot H` de `h_n`\n"
+    links = "otra.html#otra-forma\nindex.html#cap-paso\notra.html#otra\nindex.html#cap\n"  # out of order
+    app = build_copy(rootdir, tmp_path_factory, "course", {"otra.md": other, "links.txt": links})
+    soup = BeautifulSoup((app.outdir / "index.html").read_text(encoding="utf-8"), "html.parser")
+    items = [item for item in soup.select("li") if item.code]
+    # the pages in the table of contents first, then those outside it (the orphan); each page's sections in order
+    assert [item.find_all("code")[-1].get_text() for item in items] == [
+        "index.html#cap", "index.html#cap-paso", "otra.html#otra", "otra.html#otra-forma"]
+    title = items[3].a
+    assert title.select_one("span.math") is not None and title.code.get_text() == "h_n"
+    app.cleanup()
+
+
 # -- rnn_site.exercise_list ---------------------------------------------------------
 
 

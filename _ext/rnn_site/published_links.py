@@ -1,6 +1,8 @@
 """The ``published-links`` directive: every link of ``tests/published_links.txt``, each with its section's title.
 
 The instructors page shows it, so the links a course has published are listed where they are kept.
+The list follows the site's table of contents and, within a page, the order of its sections; a
+title keeps its math and code (a ``{ref}`` alone would show ``$D \\cdot H_{out}$`` as raw LaTeX).
 """
 
 from __future__ import annotations
@@ -11,12 +13,14 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from . import WARNING_TYPE
 
 logger = logging.getLogger(__name__)
+LIST_CLASS = "published-links"
 
 
 def read_contract(path: Path) -> list[str]:
@@ -35,7 +39,7 @@ class PublishedLinks(SphinxDirective):
                            type=WARNING_TYPE, subtype="published_links")
             return []
         self.env.note_dependency(str(path))  # re-read this page when the file changes
-        items = nodes.bullet_list()
+        items = nodes.bullet_list(classes=[LIST_CLASS])
         for link in read_contract(path):
             anchor = link.partition("#")[2]
             title = addnodes.pending_xref(
@@ -45,6 +49,60 @@ class PublishedLinks(SphinxDirective):
             line = nodes.paragraph("", "", title, nodes.Text(": "), nodes.literal(link, link))
             items += nodes.list_item("", line)
         return [items]
+
+
+def page_order(env: BuildEnvironment) -> dict[str, int]:
+    """Each page's position in the table of contents, read depth first from the root page."""
+    order: dict[str, int] = {}
+
+    def visit(docname: str) -> None:
+        if docname not in order:
+            order[docname] = len(order)
+            for child in env.toctree_includes.get(docname, []):
+                visit(child)
+
+    visit(env.config.root_doc)
+    return order
+
+
+def _section(env: BuildEnvironment, anchor: str, trees: dict[str, list[nodes.section]]) -> tuple[int, nodes.title | None]:
+    """The position, in its page, of the section labelled ``anchor`` and its title; (0, None) if there is none."""
+    docname, section_id, _ = env.get_domain("std").labels.get(anchor, ("", "", ""))
+    if not docname:
+        return 0, None
+    if docname not in trees:
+        trees[docname] = list(env.get_doctree(docname).findall(nodes.section))
+    for position, section in enumerate(trees[docname]):
+        if section_id in section["ids"]:
+            return position, section.next_node(nodes.title)
+    return 0, None
+
+
+def _link(item: nodes.Node) -> str:
+    """The ``page.html#anchor`` a list item shows: its paragraph's last node (the title may hold code too)."""
+    return item[0][-1].astext()
+
+
+def _order_and_title(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Sort each published-links list as the site reads; give the titles with math or code their nodes."""
+    order = page_order(app.env)
+    trees: dict[str, list[nodes.section]] = {}
+    for links in doctree.findall(nodes.bullet_list):
+        if LIST_CLASS not in links["classes"]:
+            continue
+        found = []
+        for number, item in enumerate(links.children):
+            page, _, anchor = _link(item).partition("#")
+            position, title = _section(app.env, anchor, trees)
+            found.append(((order.get(page.removesuffix(".html"), len(order)), position, number), item, title))
+        links[:] = [item for _, item, _ in sorted(found, key=lambda entry: entry[0])]
+        for _, item, title in found:
+            shown = item.next_node(nodes.reference)
+            if title is None or shown is None or all(isinstance(c, nodes.Text) for c in title.children):
+                continue
+            inner = shown.next_node(nodes.inline)
+            text = shown if inner is None else inner
+            text[:] = [child.deepcopy() for child in title.children]
 
 
 def _links_from_confdir(app: Sphinx, config: Config) -> None:
@@ -57,4 +115,5 @@ def setup(app: Sphinx) -> dict[str, bool]:
     app.add_config_value("published_links_file", "tests/published_links.txt", "env")
     app.add_directive("published-links", PublishedLinks)
     app.connect("config-inited", _links_from_confdir)
+    app.connect("doctree-resolved", _order_and_title)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
