@@ -97,6 +97,19 @@ def test_published_links_follow_the_contents_and_keep_math_and_code_in_titles(ro
     app.cleanup()
 
 
+def test_the_list_follows_a_title_changed_on_another_page_in_the_next_build(rootdir, tmp_path_factory):
+    other = "---\norphan: true\n---\n(otra)=\n# Otra\n\n(otra-forma)=\n## {title}\n"
+    app = build_copy(rootdir, tmp_path_factory, "course", {"otra.md": other.format(title="Antes"),
+                                                            "links.txt": "otra.html#otra-forma\n"})
+    app.cleanup()
+    (app.srcdir / "otra.md").write_text(other.format(title="Después"), encoding="utf-8")
+    again = SphinxTestApp("html", srcdir=app.srcdir, freshenv=False)  # incremental: index.md itself is unchanged
+    again.build()
+    soup = BeautifulSoup((again.outdir / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert [item.a.get_text() for item in soup.select("li") if item.code] == ["Después"]
+    again.cleanup()
+
+
 # -- rnn_site.exercise_list ---------------------------------------------------------
 
 

@@ -39,6 +39,7 @@ class PublishedLinks(SphinxDirective):
                            type=WARNING_TYPE, subtype="published_links")
             return []
         self.env.note_dependency(str(path))  # re-read this page when the file changes
+        self.env.metadata[self.env.docname][LIST_CLASS] = True  # written again when another page is read
         items = nodes.bullet_list(classes=[LIST_CLASS])
         for link in read_contract(path):
             anchor = link.partition("#")[2]
@@ -105,6 +106,18 @@ def _order_and_title(app: Sphinx, doctree: nodes.document, docname: str) -> None
             text[:] = [child.deepcopy() for child in title.children]
 
 
+def _note_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Remember whether this build reads any page: one of them may have a new section title."""
+    app.published_links_reading = bool(docnames)
+
+
+def _with_the_list(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """The pages with a list, written again (their titles resolved anew) when this build read any other page."""
+    if not getattr(app, "published_links_reading", False):
+        return []
+    return sorted(doc for doc, meta in env.metadata.items() if meta.get(LIST_CLASS) and doc in env.found_docs)
+
+
 def _links_from_confdir(app: Sphinx, config: Config) -> None:
     """Resolve a relative ``published_links_file`` against the configuration directory."""
     config.published_links_file = str(Path(app.confdir, config.published_links_file))
@@ -116,4 +129,6 @@ def setup(app: Sphinx) -> dict[str, bool]:
     app.add_directive("published-links", PublishedLinks)
     app.connect("config-inited", _links_from_confdir)
     app.connect("doctree-resolved", _order_and_title)
+    app.connect("env-before-read-docs", _note_reading)
+    app.connect("env-get-updated", _with_the_list)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
