@@ -139,3 +139,9 @@ def check(outputs: dict, kind: str, x: list, h0: list, c0: list = ZEROS, forget_
                     shown_matches(outputs, f"gate[{t}][{name}][{j}]", values[t - 1, j - 1].item())
                 if kind == "rnn" and t == step:
                     shown_matches(outputs, f"step[{name}][{j}]", values[t - 1, j - 1].item())
+
+
+def retype(page, text: str) -> None:
+    """Replace the focused field's text with ``text``, typed key by key as a reader does."""
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)

@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup
 from torch import nn
 
 from rnn_notes import decay_layers, jacobian_norms, spanish_number
-from labs_support import MAX_BYTES, TOLERANCE, TRIALS
+from labs_support import MAX_BYTES, TOLERANCE, TRIALS, retype
 from rnn_notes.labs import MAX_SCALE, gradient_lab, gradient_lab_data
 from test_browser import LOCAL_SCHEMES, contrast, english_words, set_theme, visit
 
@@ -132,16 +132,14 @@ def test_vanishing_and_exploding_can_be_caused(page):
 def test_the_keyboard_drives_every_control(page):
     scale = page.locator(f'{ROOT} input[name="scale"]')
     scale.focus()
-    page.keyboard.press("Control+A")
-    page.keyboard.type("0.5")
+    retype(page, "0.5")
     check(page.evaluate(READ, ROOT), 0.5, X.shape[1], "tanh")
     page.keyboard.press("Tab")  # the scale's slider: each arrow key moves it one step of 0.05
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
     assert scale.input_value() == "0.6"
     page.keyboard.press("Tab")  # the length
-    page.keyboard.press("Control+A")
-    page.keyboard.type("10")
+    retype(page, "10")
     page.keyboard.press("Tab")  # its slider
     page.keyboard.press("ArrowLeft")
     page.keyboard.press("Tab")  # the activation
@@ -157,18 +155,15 @@ def test_a_decimal_comma_and_out_of_range_values_are_read_and_said(page):
     """A Spanish keyboard's 0,5 is 0.5; a scale past the range is marked and the summary names the value used."""
     scale = page.locator(f'{ROOT} input[name="scale"]')
     scale.focus()
-    page.keyboard.press("Control+A")
-    page.keyboard.type("0,5")
+    retype(page, "0,5")
     assert scale.input_value() == "0.5" and scale.get_attribute("aria-invalid") is None
     check(page.evaluate(READ, ROOT), 0.5, X.shape[1], "tanh")
-    page.keyboard.press("Control+A")
-    page.keyboard.type("5")
+    retype(page, "5")
     outputs = page.evaluate(READ, ROOT)
     check(outputs, MAX_SCALE, X.shape[1], "tanh")
     assert scale.get_attribute("aria-invalid") == "true"
     assert "fuera de su intervalo" in outputs["summary"][0] and "σ = 2 (tanh)" in outputs["summary"][0]
-    page.keyboard.press("Control+A")
-    page.keyboard.type("1.25")
+    retype(page, "1.25")
     assert scale.get_attribute("aria-invalid") is None and "σ = 1,25 (tanh)" in page.evaluate(READ, ROOT)["summary"][0]
 
 

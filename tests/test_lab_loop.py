@@ -8,7 +8,7 @@ import torch
 
 from labs_support import (  # noqa: F401 (opened, lab and page are fixtures)
     FIGURE_DECIMALS, LOOP_LAB, PAGE_X, READ_INPUTS, READ_OUTPUTS, RNN_LAB, SET_VALUES, TOLERANCE, ZEROS,
-    check, lab, opened, page, reference, rounded,
+    check, lab, opened, page, reference, retype, rounded,
 )
 
 
@@ -99,8 +99,7 @@ def test_the_question_x2_to_zero_can_be_answered_with_the_keyboard(page):
     """The page's question: x_2 set to zero by keyboard alone changes h_3, as torch says."""
     page.locator(f'{RNN_LAB} input[name="x[2][1]"]').focus()
     for i in range(1, 6):
-        page.keyboard.press("Control+A")
-        page.keyboard.type("0")
+        retype(page, "0")
         if i < 5:  # the next feature of x_2 is three fields on (one per step)
             for _ in range(3):
                 page.keyboard.press("Tab")
@@ -114,8 +113,7 @@ def test_the_question_x2_to_zero_can_be_answered_with_the_keyboard(page):
 def test_a_comma_types_a_point_and_an_empty_field_is_marked_and_counts_as_zero(page):
     field = page.locator(f'{RNN_LAB} input[name="x[1][1]"]')
     field.focus()
-    page.keyboard.press("Control+A")
-    page.keyboard.type("0,5")  # a Spanish keyboard's decimal comma
+    retype(page, "0,5")  # a Spanish keyboard's decimal comma
     assert field.input_value() == "0.5"
     x = [[0.5] + [1.0] * 4, [2.0] * 5, [3.0] * 5]
     check(page.evaluate(READ_OUTPUTS, RNN_LAB), "rnn", x, ZEROS)

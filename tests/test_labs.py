@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup
 
 from labs_support import (  # noqa: F401 (opened and lab are fixtures)
     DECIMALS, EVERY_LAB, GATES_LABS, LABS, MAX_BYTES, PAGE_X, READ_INPUTS, READ_OUTPUTS, SET_VALUES, TOLERANCE,
-    TRIALS, ZEROS, check, lab, opened, reference, root,
+    TRIALS, ZEROS, check, lab, opened, reference, retype, root,
 )
 from test_browser import LOCAL_SCHEMES, contrast, english_words, set_theme
 
@@ -79,8 +79,7 @@ def test_the_keyboard_alone_drives_the_lab(lab):
     x = [row[:] for row in PAGE_X]
     for t, typed in ((1, "0.5"), (2, "-1.5"), (3, "2.25")):  # a row holds one feature for every step
         assert page.evaluate(FOCUSED) == f"x[{t}][1]"
-        page.keyboard.press("Control+A")
-        page.keyboard.type(typed)
+        retype(page, typed)
         x[t - 1][0] = float(typed)
         page.keyboard.press("Tab")
     check(page.evaluate(READ_OUTPUTS, selector), kind, x, ZEROS)
@@ -89,8 +88,7 @@ def test_the_keyboard_alone_drives_the_lab(lab):
         page.locator(f'{selector} input[name="c0[2]"]').focus()
         page.keyboard.press("Tab")
         assert page.evaluate(FOCUSED) == "forget_bias"
-        page.keyboard.press("Control+A")
-        page.keyboard.type("-10")
+        retype(page, "-10")
         bias = -10.0
         check(page.evaluate(READ_OUTPUTS, selector), kind, x, ZEROS, ZEROS, bias)
     page.get_by_role("button", name="Todo ceros").focus()
