@@ -28,19 +28,39 @@ KINDS: dict[type[nn.RNNBase], str] = {nn.RNN: "rnn", nn.LSTM: "lstm", nn.GRU: "g
 PARAMETERS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
 
 
-def _layer(module: object) -> nn.RNNBase:
-    """``module`` if the labs can recompute it: a one-layer, one-direction tanh RNN, LSTM or GRU with biases."""
-    kind = next((kind for kind in KINDS if isinstance(module, kind)), None)
+def _layer(module: object, what: str, kinds: tuple[type[nn.RNNBase], ...] = tuple(KINDS),
+           activations: tuple[str, ...] = ("tanh",)) -> nn.RNNBase:
+    """``module`` if a lab can recompute it: one layer and direction of one of ``kinds``, with biases,
+    an ``nn.RNN`` with one of ``activations``, an LSTM without projection."""
+    kind = next((kind for kind in kinds if isinstance(module, kind)), None)
     if kind is None:
-        raise TypeError(f"lab_data needs an nn.RNN, nn.LSTM or nn.GRU, got {type(module).__name__}")
-    module = _checks.one_layer(module, "lab_data", kind=kind)
-    if kind is nn.RNN and module.nonlinearity != "tanh":
-        raise ValueError(f"lab_data follows a tanh layer (the lab computes tanh), got nonlinearity={module.nonlinearity!r}")
+        *first, last = [f"nn.{k.__name__}" for k in kinds]
+        names = f"{', '.join(first)} or {last}" if first else last
+        raise TypeError(f"{what} needs an {names}, got {type(module).__name__}")
+    module = _checks.one_layer(module, what, kind=kind)
+    if kind is nn.RNN and module.nonlinearity not in activations:
+        raise ValueError(f"{what} follows {' or '.join(activations)} (what the lab computes), "
+                         f"got nonlinearity={module.nonlinearity!r}")
     if kind is nn.LSTM and module.proj_size:
-        raise ValueError(f"lab_data follows an LSTM without projection, got proj_size={module.proj_size}")
+        raise ValueError(f"{what} follows an LSTM without projection, got proj_size={module.proj_size}")
     if not module.bias:
-        raise ValueError("lab_data needs a layer with biases, got bias=False")
+        raise ValueError(f"{what} needs a layer with biases, got bias=False")
     return module
+
+
+def _sequence(x: object, input_size: int) -> Tensor:
+    """``x`` if it is one floating-point sequence ``(T, H_in)`` with T >= 1, no batch axis."""
+    x = _checks.floating("x", x)
+    if x.dim() != 2 or x.shape[1] != input_size:
+        raise ValueError(f"x must be one sequence (T, H_in) = (T, {input_size}), got shape {tuple(x.shape)}")
+    if x.shape[0] < 1:
+        raise ValueError(f"x must have at least one step, got shape {tuple(x.shape)}")
+    return x
+
+
+def _weights(module: nn.RNNBase) -> dict[str, list]:
+    """The layer's four parameters as nested lists of floats, under the names the browser reads."""
+    return {name: p.detach().double().tolist() for name, p in zip(PARAMETERS, _layout.parameters(module, 0, False))}
 
 
 def _state(name: str, value: Tensor | None, hidden: int, dtype: torch.dtype) -> Tensor:
@@ -90,12 +110,8 @@ def lab_data(module: nn.RNNBase, x: Tensor, h0: Tensor | None = None, c0: Tensor
     copy, the precision of the browser; an LSTM's and GRU's data adds ``gates`` (each gate,
     ``(T, H_out)``) and an LSTM's ``c0`` and ``c`` (the cell states).
     """
-    module = _layer(module)
-    x = _checks.floating("x", x)
-    if x.dim() != 2 or x.shape[1] != module.input_size:
-        raise ValueError(f"x must be one sequence (T, H_in) = (T, {module.input_size}), got shape {tuple(x.shape)}")
-    if x.shape[0] < 1:
-        raise ValueError("x must have at least one step, got 0")
+    module = _layer(module, "lab_data")
+    x = _sequence(x, module.input_size)
     hidden, lstm = module.hidden_size, isinstance(module, nn.LSTM)
     if c0 is not None and not lstm:
         raise ValueError(f"c0 is an LSTM's cell state, got c0 for an {type(module).__name__}")
@@ -111,7 +127,7 @@ def lab_data(module: nn.RNNBase, x: Tensor, h0: Tensor | None = None, c0: Tensor
         "kind": KINDS[next(kind for kind in KINDS if isinstance(module, kind))],
         "input_size": module.input_size,
         "hidden_size": hidden,
-        "weights": {name: p.detach().double().tolist() for name, p in zip(PARAMETERS, _layout.parameters(module, 0, False))},
+        "weights": _weights(module),
         "x": x.double().tolist(),
         "h0": h0.double().tolist(),
         "h": (output[0] if module.batch_first else output[:, 0]).tolist(),
@@ -132,15 +148,9 @@ def gradient_lab_data(rnn: nn.RNN, x: Tensor, max_scale: float = MAX_SCALE) -> d
     up to T and either activation. ``max_scale`` bounds what the lab offers: with relu the norms
     grow like the scale to the power T, and past about 10^7 float64 no longer keeps them to 1e-6.
     """
-    if not isinstance(rnn, nn.RNN):
-        raise TypeError(f"gradient_lab_data needs an nn.RNN, got {type(rnn).__name__}")
-    rnn = _checks.one_layer(rnn, "gradient_lab_data")
-    if not rnn.bias:
-        raise ValueError("gradient_lab_data needs a layer with biases, got bias=False")
+    rnn = _layer(rnn, "gradient_lab_data", (nn.RNN,), ("tanh", "relu"))
     max_scale = _checks.positive("max_scale", max_scale)
-    x = _checks.floating("x", x)
-    if x.dim() != 2 or x.shape[1] != rnn.input_size or x.shape[0] < 1:
-        raise ValueError(f"x must be one sequence (T, H_in) = (T, {rnn.input_size}) with T >= 1, got shape {tuple(x.shape)}")
+    x = _sequence(x, rnn.input_size)
     double = deepcopy(rnn).double()
     norms = jacobian_norms(double, x.double().unsqueeze(0 if rnn.batch_first else 1)).flip(0)  # entry k is t = T - k
     return {
@@ -148,7 +158,7 @@ def gradient_lab_data(rnn: nn.RNN, x: Tensor, max_scale: float = MAX_SCALE) -> d
         "input_size": rnn.input_size,
         "hidden_size": rnn.hidden_size,
         "nonlinearity": rnn.nonlinearity,
-        "weights": {name: p.detach().double().tolist() for name, p in zip(PARAMETERS, _layout.parameters(rnn, 0, False))},
+        "weights": _weights(rnn),
         "x": x.double().tolist(),
         "scale": 1.0,
         "max_scale": float(max_scale),
