@@ -6,7 +6,7 @@
 (function () {
   "use strict";
 
-  const {spanish, jacobianNorms, builders, el, svg, contentWidth, mark} = window.RnnLabs;  // labs-compute.js, labs.js
+  const {spanish, jacobianNorms, builders, el, svg, contentWidth, mark, numberInput, button} = window.RnnLabs;  // labs-compute.js, labs.js
   const DIGITS = 3;  // 4 significant digits, as the page's static table
 
   const power = k => spanish(10 ** k, 0).replace(/^1·/, "");  // 10⁻³; 1 for k = 0
@@ -46,8 +46,6 @@
     const most = data.x.length;
     const form = el("form", {class: "lab-form", "aria-label": "Laboratorio: el gradiente a través de los pasos"});
     form.addEventListener("submit", event => event.preventDefault());
-    const number = (name, value, attributes, label) =>
-      el("input", Object.assign({type: "number", name: name, value: String(value), "aria-label": label, class: "lab-seed"}, attributes));
     const ranges = [];  // each number field's slider: the slider writes the field, update() writes the slider
     const slider = (field, label) => {
       const range = el("input", {type: "range", min: field.min, max: field.max, step: field.step, value: field.value,
@@ -56,20 +54,15 @@
       ranges.push([field, range]);
       return range;
     };
-    const scale = number("scale", data.scale, {min: "0", max: String(data.max_scale), step: "0.05"},
-                         "Escala de W_hh: número que multiplica la matriz");
-    const steps = number("steps", most, {min: "1", max: String(most), step: "1"}, "Longitud de la secuencia, T");
+    const scale = numberInput("scale", data.scale, "Escala de W_hh: número que multiplica la matriz",
+                              {min: "0", max: String(data.max_scale), step: "0.05", class: "lab-seed"});
+    const steps = numberInput("steps", most, "Longitud de la secuencia, T", {min: "1", max: String(most), step: "1", class: "lab-seed"});
     const activation = el("select", {name: "nonlinearity", "aria-label": "Activación de la capa"},
       ...["tanh", "relu"].map(name => el("option", {value: name}, name)));
     activation.value = data.nonlinearity;
     const choose = (s, n, act) => () => {
       scale.value = String(s); steps.value = String(n); activation.value = act;
       scale.dispatchEvent(new Event("input", {bubbles: true}));
-    };
-    const button = (text, action) => {
-      const b = el("button", {type: "button"}, text);
-      b.addEventListener("click", action);
-      return b;
     };
     const controls = el("div", {class: "lab-controls"},
       el("label", {}, el("span", {}, "σ, escala de W", el("sub", {}, "hh"), `, de 0 a ${decimal(data.max_scale)}:`), scale,

@@ -118,9 +118,15 @@
     };
   }
 
-  function numberInput(name, value, label) {
-    return el("input", {type: "number", name: name, value: String(value), step: "any", "aria-label": label,
-                        inputmode: "decimal"});
+  function numberInput(name, value, label, attributes = {}) {  // attributes: min, max, step, class...
+    return el("input", Object.assign({type: "number", name: name, value: String(value), step: "any", "aria-label": label,
+                                      inputmode: "decimal"}, attributes));
+  }
+
+  function button(text, action) {
+    const b = el("button", {type: "button"}, text);
+    b.addEventListener("click", action);
+    return b;
   }
 
   function buildLab(root, data) {
@@ -130,13 +136,7 @@
 
     // Presets.
     const make = presets(data);
-    const seed = el("input", {type: "number", name: "seed", value: "1", min: "0", step: "1",
-                              "aria-label": "Semilla de la entrada al azar", class: "lab-seed"});
-    const button = (text, action) => {
-      const b = el("button", {type: "button"}, text);
-      b.addEventListener("click", action);
-      return b;
-    };
+    const seed = numberInput("seed", 1, "Semilla de la entrada al azar", {min: "0", step: "1", class: "lab-seed"});
     const setX = values => {
       values.forEach((row, t) => row.forEach((v, i) => { form.elements[`x[${t + 1}][${i + 1}]`].value = String(v); }));
       update();
@@ -165,8 +165,7 @@
         c0.append(numberInput(`c0[${j + 1}]`, v, `Estado de celda inicial c0, componente ${j + 1}`));
       });
       c0.append(")");
-      const bias = numberInput("forget_bias", 0, "Valor sumado al sesgo de la puerta de olvido");
-      bias.classList.add("lab-seed");
+      const bias = numberInput("forget_bias", 0, "Valor sumado al sesgo de la puerta de olvido", {class: "lab-seed"});
       extras.push(c0, el("p", {class: "lab-h0"}, el("label", {}, "Suma al sesgo de la puerta de olvido, b_hf: ", bias)));
     }
 
@@ -308,7 +307,7 @@
     }
   }
 
-  Object.assign(window.RnnLabs, {el, sub, svg, contentWidth, mark});  // for labs-gradient.js
+  Object.assign(window.RnnLabs, {el, sub, svg, contentWidth, mark, numberInput, button});  // for labs-gradient.js
   // Deferred scripts run before DOMContentLoaded: every lab's builder is registered by then.
   if (document.readyState === "complete") start();
   else document.addEventListener("DOMContentLoaded", start);
